@@ -1,0 +1,39 @@
+import { IntegrationDefinition } from '@botpress/sdk'
+import hitl from './interfaces/hitl'
+import { configurationSchema } from './src/definitions/configuration'
+import { hitlSessionSchema } from './src/definitions/hitl-session'
+import { states } from './src/definitions/states'
+import { conversationTags, messageTags, userTags } from './src/definitions/tags'
+
+export default new IntegrationDefinition({
+  name: 'zoho-salesiq-hitl',
+  title: 'Zoho SalesIQ HITL',
+  version: '0.1.0',
+  description:
+    'Hand conversations over to live operators in Zoho SalesIQ, with the bot transcript, files both ways, and automatic setup.',
+  icon: 'icon.svg',
+  readme: 'hub.md',
+  configuration: { schema: configurationSchema },
+  states,
+  user: { tags: userTags },
+  entities: {
+    salesiqSession: {
+      title: 'SalesIQ session',
+      description: 'Options of one escalation to Zoho SalesIQ',
+      schema: hitlSessionSchema,
+    },
+  },
+  events: {},
+  actions: {},
+  channels: {},
+}).extend(hitl, (self) => ({
+  entities: { hitlSession: self.entities.salesiqSession },
+  channels: {
+    hitl: {
+      title: 'SalesIQ chat',
+      description: 'A live chat between the end user and a SalesIQ operator',
+      conversation: { tags: conversationTags },
+      message: { tags: messageTags },
+    },
+  },
+}))

@@ -1,0 +1,165 @@
+import { hostsFor, type Region } from './regions'
+import { salesiqRequest, type Body } from './request'
+import type { TokenManager } from './token-manager'
+import { isZohoError } from './errors'
+
+export type Envelope<T> = { data: T }
+
+export type OpenConversationInput = {
+  appId: string
+  departmentId: string
+  question: string
+  visitor: { user_id: string; name?: string; email?: string; phone?: string }
+  customerInfo?: Record<string, string>
+  customWaitTimeSec?: number
+}
+
+export type OpenedConversation = { chatId: string; visitorChatId?: string; state?: string }
+
+export type WebhookObject = {
+  id: string
+  url: string
+  type?: string
+  secured?: boolean | string
+  app_ids?: string[]
+  events?: string[]
+  public_keys?: Array<{ id: string; key: string; created_time?: string | number }>
+}
+
+const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v))
+
+/** SalesIQ's visitor API v1/v2 and REST API v2 (reference §3–4): one method per call, all through salesiqRequest. */
+export class SalesIQClient {
+  constructor(
+    private readonly tokens: TokenManager,
+    private readonly region: Region,
+    private readonly screenName: string
+  ) {}
+
+  private get host() {
+    return hostsFor(this.region).salesiq
+  }
+  private get screen() {
+    return encodeURIComponent(this.screenName)
+  }
+  private visitorV1(path: string) {
+    return `${this.host}/api/visitor/v1/${this.screen}${path}`
+  }
+  private rest(path: string) {
+    return `${this.host}/api/v2/${this.screen}${path}`
+  }
+  private call<T>(operation: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: Body, context?: string) {
+    return salesiqRequest<T>(this.tokens, { operation, method, url, body, context })
+  }
+
+  async openConversation(input: OpenConversationInput): Promise<OpenedConversation> {
+    const json: Record<string, unknown> = {
+      app_id: input.appId,
+      department_id: input.departmentId,
+      question: input.question,
+      visitor: input.visitor,
+    }
+    if (input.customerInfo && Object.keys(input.customerInfo).length) json.customer_info = input.customerInfo
+    if (input.customWaitTimeSec) json.custom_wait_time = input.customWaitTimeSec
+    const res = await this.call<Envelope<Record<string, unknown>>>(
+      'opening a conversation',
+      'POST',
+      this.visitorV1('/conversations'),
+      { json },
+      ` (app "${input.appId}", department "${input.departmentId}")`
+    )
+    const data = res?.data ?? {}
+    const chatId = str(data.conversation_id) ?? str(data.id)
+    if (!chatId) throw new Error('SalesIQ opened a conversation but returned no conversation_id')
+    const status = data.chat_status as { state_key?: string } | undefined
+    return { chatId, visitorChatId: str(data.id), state: status?.state_key }
+  }
+
+  sendVisitorText(chatId: string, text: string) {
+    return this.call<void>('sending a visitor message', 'POST', this.visitorV1(`/conversations/${chatId}/messages`), {
+      json: { text },
+    })
+  }
+
+  sendVisitorFile(chatId: string, file: { bytes: Uint8Array; name: string; contentType: string; comment?: string }) {
+    const form = new FormData()
+    form.append('file', new Blob([file.bytes as BlobPart], { type: file.contentType }), file.name)
+    if (file.comment) form.append('comment', file.comment)
+    return this.call<void>('sending a visitor file', 'POST', this.visitorV1(`/conversations/${chatId}/messages`), { form })
+  }
+
+  /** Operator-side close (documented, scope conversations.UPDATE); a chat that is already over is not an error. */
+  async closeConversation(chatId: string): Promise<'closed' | 'already-closed'> {
+    try {
+      await this.call('closing the conversation', 'POST', this.rest(`/conversations/${chatId}/close`))
+      return 'closed'
+    } catch (err) {
+      if (isZohoError(err, 'conversation_closed') || (isZohoError(err, 'invalid_request') && /clos|end/i.test(err.message)))
+        return 'already-closed'
+      throw err
+    }
+  }
+
+  getConversation(chatId: string) {
+    return this.call<Envelope<Record<string, unknown>>>('reading a conversation', 'GET', this.rest(`/conversations/${chatId}`))
+  }
+
+  getApp(appId: string) {
+    return this.call<Envelope<Record<string, unknown>>>('reading the app', 'GET', this.rest(`/apps/${appId}`), undefined, ` for app "${appId}"`)
+  }
+
+  listApps() {
+    return this.call<Envelope<Array<Record<string, unknown>>>>('listing apps', 'GET', this.rest('/apps'))
+  }
+
+  getDepartment(departmentId: string) {
+    return this.call<Envelope<Record<string, unknown>>>(
+      'reading the department',
+      'GET',
+      this.rest(`/departments/${departmentId}`),
+      undefined,
+      ` for department "${departmentId}"`
+    )
+  }
+
+  listOperators() {
+    return this.call<Envelope<Array<Record<string, unknown>>>>('listing operators', 'GET', this.rest('/operators'))
+  }
+
+  listWebhooks() {
+    return this.call<Envelope<WebhookObject[]>>('listing webhooks', 'GET', `${this.rest('/webhooks')}?type=data`)
+  }
+
+  createWebhook(body: Record<string, unknown>) {
+    return this.call<Envelope<WebhookObject>>('creating the webhook', 'POST', this.rest('/webhooks'), { json: body })
+  }
+
+  updateWebhook(id: string, body: Record<string, unknown>) {
+    return this.call<Envelope<WebhookObject>>('updating the webhook', 'PUT', this.rest(`/webhooks/${id}`), { json: body })
+  }
+
+  deleteWebhook(id: string) {
+    return this.call<unknown>('deleting the webhook', 'DELETE', this.rest(`/webhooks/${id}`))
+  }
+
+  createWebhookKey(id: string) {
+    return this.call<Envelope<unknown>>('creating a webhook key', 'POST', this.rest(`/webhooks/${id}/keys`))
+  }
+
+  /**
+   * Downloads an operator attachment. The OAuth header goes only to the SalesIQ host itself: a URL in a webhook body
+   * must never make us hand the token elsewhere.
+   */
+  async downloadAttachment(url: string, maxBytes: number): Promise<{ bytes: Uint8Array; contentType?: string }> {
+    const headers: Record<string, string> = {}
+    if (new URL(url).origin === new URL(this.host).origin)
+      headers.authorization = `Zoho-oauthtoken ${await this.tokens.getAccessToken()}`
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) })
+    if (!response.ok) throw new Error(`HTTP ${response.status}`)
+    const length = Number(response.headers.get('content-length') ?? 0)
+    if (length > maxBytes) throw new Error(`file of ${length} bytes is over the limit`)
+    const bytes = new Uint8Array(await response.arrayBuffer())
+    if (bytes.byteLength > maxBytes) throw new Error(`file of ${bytes.byteLength} bytes is over the limit`)
+    return { bytes, contentType: response.headers.get('content-type') ?? undefined }
+  }
+}

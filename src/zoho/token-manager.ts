@@ -1,0 +1,136 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { ZohoError } from './errors'
+import { refreshAccessToken, type ClientCredentials, type TokenGrant } from './oauth'
+
+/**
+ * Access tokens (reference §2 limits: 10 token requests / 10 min / refresh token). Cached in memory and shared with
+ * every instance through the store (Botpress integration state); one refresh in flight per instance, and a short
+ * lease in the store keeps it to one across instances; refreshed ahead of expiry; a throttle answer blocks refreshes
+ * for a growing while (5 s, 10 s, 20 s, then 30 s) and fails fast meanwhile — never a sleep, never a loop.
+ */
+export type StoredToken = { token: string; expiresAt: number; refreshAt?: number; credential: string }
+export type Throttle = { blockedUntil: number; strikes: number }
+
+export interface TokenStore {
+  readToken(): Promise<StoredToken | undefined>
+  writeToken(token: StoredToken): Promise<void>
+  /** Atomic: true when this holder got (or already held) the lease. */
+  acquireLease(holder: string, ttlMs: number): Promise<boolean>
+  releaseLease(holder: string): Promise<void>
+  readThrottle(): Promise<Throttle | undefined>
+  writeThrottle(throttle: Throttle | undefined): Promise<void>
+}
+
+export type TokenSource = ClientCredentials & { refreshToken: string; cacheKey: string }
+
+const instanceId = randomUUID()
+const memory = new Map<string, StoredToken>()
+const inFlight = new Map<string, Promise<StoredToken>>()
+
+export const LEASE_TTL_MS = 10_000
+const LEASE_WAIT_MS = 3_000
+const LEASE_POLL_MS = 150
+
+export const throttleDelayMs = (strikes: number) => Math.min(30_000, 5_000 * 2 ** Math.max(0, strikes - 1))
+
+export const credentialFingerprint = (clientId: string, refreshToken: string) =>
+  createHash('sha256').update(`${clientId}\n${refreshToken}`).digest('hex').slice(0, 16)
+
+const usable = (t: StoredToken | undefined, credential: string, reject?: string, now = Date.now()): t is StoredToken =>
+  !!t && t.credential === credential && t.token !== reject && now < (t.refreshAt ?? t.expiresAt)
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+export class TokenManager {
+  private readonly credential: string
+  private readonly key: string
+  constructor(
+    private readonly source: TokenSource,
+    private readonly store: TokenStore,
+    private readonly refresh: (creds: ClientCredentials, refreshToken: string) => Promise<TokenGrant> = refreshAccessToken
+  ) {
+    this.credential = credentialFingerprint(source.clientId, source.refreshToken)
+    this.key = `${source.cacheKey}:${this.credential}`
+  }
+
+  /** A valid access token; `reject` names one Zoho just refused, which is then never returned again. */
+  async getAccessToken(reject?: string): Promise<string> {
+    const cached = memory.get(this.key)
+    if (usable(cached, this.credential, reject)) return cached.token
+    if (reject && (cached as StoredToken | undefined)?.token === reject) memory.delete(this.key)
+    let pending = inFlight.get(this.key)
+    if (!pending) {
+      pending = this.obtain(reject).finally(() => inFlight.delete(this.key))
+      inFlight.set(this.key, pending)
+    }
+    const token = await pending
+    if (token.token === reject) return this.getAccessToken(reject) // a refresh that began before the rejection
+    return token.token
+  }
+
+  private async obtain(reject?: string): Promise<StoredToken> {
+    const shared = await this.store.readToken()
+    if (usable(shared, this.credential, reject)) return this.remember(shared)
+
+    const throttle = await this.store.readThrottle()
+    const now = Date.now()
+    if (throttle && throttle.blockedUntil > now) throw this.throttledError(throttle.blockedUntil - now)
+
+    if (!(await this.store.acquireLease(instanceId, LEASE_TTL_MS))) {
+      // Another instance is refreshing: wait briefly for its token rather than spend one of the 10 requests.
+      for (let waited = 0; waited < LEASE_WAIT_MS; waited += LEASE_POLL_MS) {
+        await sleep(LEASE_POLL_MS)
+        const fresh = await this.store.readToken()
+        if (usable(fresh, this.credential, reject)) return this.remember(fresh)
+      }
+    }
+    try {
+      return await this.refreshNow(throttle)
+    } finally {
+      await this.store.releaseLease(instanceId).catch(() => undefined)
+    }
+  }
+
+  private async refreshNow(throttle: Throttle | undefined): Promise<StoredToken> {
+    let grant: TokenGrant
+    try {
+      grant = await this.refresh(this.source, this.source.refreshToken)
+    } catch (err) {
+      if (err instanceof ZohoError && err.kind === 'throttled') {
+        const strikes = (throttle?.strikes ?? 0) + 1
+        const delay = throttleDelayMs(strikes)
+        await this.store.writeThrottle({ blockedUntil: Date.now() + delay, strikes })
+        throw this.throttledError(delay)
+      }
+      throw err
+    }
+    const now = Date.now()
+    const margin = Math.min(5 * 60_000, grant.expiresInMs / 10)
+    const token: StoredToken = {
+      token: grant.accessToken,
+      expiresAt: now + grant.expiresInMs,
+      refreshAt: now + grant.expiresInMs - margin,
+      credential: this.credential,
+    }
+    await this.store.writeToken(token)
+    if (throttle) await this.store.writeThrottle(undefined)
+    return this.remember(token)
+  }
+
+  private remember(token: StoredToken): StoredToken {
+    memory.set(this.key, token)
+    return token
+  }
+
+  private throttledError(retryAfterMs: number): ZohoError {
+    const seconds = Math.ceil(retryAfterMs / 1000)
+    return new ZohoError(
+      'throttled',
+      `Zoho Accounts is throttling token requests (at most 10 per 10 minutes); the integration retries in ${seconds} s. Nothing to change unless this persists.`,
+      { operation: 'access token refresh', retryAfterMs }
+    )
+  }
+}
+
+/** Drops this instance's cached tokens (tests; and a changed refresh token makes a new cache key anyway). */
+export const clearTokenMemory = () => memory.clear()

@@ -1,0 +1,38 @@
+/**
+ * Calls an integration the way Botpress does (reference/botpress.md §4): one HTTP request, the operation and the
+ * base64 configuration in x-bp-* headers.
+ */
+export type Identity = { botId: string; botUserId: string; integrationId: string; integrationAlias: string; webhookId: string }
+
+export type ProtocolAnswer = { status: number; body: unknown; text: string; headers: Headers }
+
+export async function callIntegration(
+  url: string,
+  identity: Identity,
+  configuration: Record<string, unknown>,
+  operation: string,
+  body: unknown
+): Promise<ProtocolAnswer> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-bot-id': identity.botId,
+      'x-bot-user-id': identity.botUserId,
+      'x-integration-id': identity.integrationId,
+      'x-integration-alias': identity.integrationAlias,
+      'x-webhook-id': identity.webhookId,
+      'x-bp-operation': operation,
+      'x-bp-configuration': Buffer.from(JSON.stringify(configuration)).toString('base64'),
+    },
+    body: JSON.stringify(body ?? {}),
+  })
+  const text = await response.text()
+  let parsed: unknown = text
+  try {
+    parsed = text ? JSON.parse(text) : undefined
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed, text, headers: response.headers }
+}
