@@ -48,8 +48,16 @@ export function salesiqError(operation: string, status: number, error: ApiErrorB
         `SalesIQ does not know this portal${context}${said}: check "screenName" (the name in https://salesiq.zoho.<domain>/<screen name>/mychats) and "region" (the data center of your account).`,
         details
       )
-    case 1009:
     case 1016:
+      // "Permission denied" is also SalesIQ's answer for an action on a chat that is over.
+      if (/\b(ended|closed|over|no longer)\b/i.test(error.message ?? ''))
+        return new ZohoError('conversation_closed', `The SalesIQ chat is already over (${operation})${said}.`, details)
+      return new ZohoError(
+        'scope',
+        `SalesIQ denied permission for ${operation}${said}: check that the Zoho user who connected is a SalesIQ operator/admin of this portal and that every SalesIQ scope was granted (reconnect through the authorization link).`,
+        details
+      )
+    case 1009:
       return new ZohoError(
         'scope',
         `The Zoho token lacks a permission needed for ${operation}${said}: reconnect through the authorization link so every SalesIQ scope is granted, or add the missing scope to your refresh token.`,

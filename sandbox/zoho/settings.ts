@@ -1,0 +1,77 @@
+import { z } from 'zod'
+
+/**
+ * Every knob of the emulator. All of them can be changed at runtime through `PUT /_emulator/settings`,
+ * so one running emulator can play each documented variant of Zoho's behaviour.
+ */
+export const settingsSchema = z
+  .object({
+    /** Access-token lifetime. Zoho: 1 hour. */
+    tokenLifetimeSec: z.number().int().positive(),
+    /** 'documented' = {expires_in: seconds}; 'legacy' (real CA traffic, 2026) = {expires_in_sec, expires_in: milliseconds}. */
+    tokenResponseShape: z.enum(['documented', 'legacy']),
+    /** HTTP status of 1002/1008 answers: docs say 200, real visitor-API traffic showed 400, some clients expect 401. */
+    invalidTokenStatus: z.union([z.literal(200), z.literal(400), z.literal(401)]),
+    /** HTTP status of every other SalesIQ error body. Zoho's docs: "errors, too, come with HTTP 200". */
+    errorStatus: z.union([z.literal(200), z.literal(400)]),
+    /** Zoho: at most 10 token requests per refresh token per 10 minutes, then blocked until the window ends. */
+    throttleLimit: z.number().int().nonnegative(),
+    throttleWindowMs: z.number().int().positive(),
+    /** Zoho's blog shows the "Access Denied" body with HTTP 200; some clients saw 400. */
+    throttleStatus: z.union([z.literal(200), z.literal(400)]),
+    /** Zoho: 10–15 active access tokens per refresh token; the oldest is invalidated. */
+    maxActiveTokensPerRefreshToken: z.number().int().positive(),
+    /** Zoho: a failed delivery is retried after 1 minute, 3 times. */
+    webhookRetryIntervalMs: z.number().int().nonnegative(),
+    webhookMaxRetries: z.number().int().nonnegative(),
+    /** Zoho: no answer within 5 s is a failure. */
+    webhookTimeoutMs: z.number().int().positive(),
+    /** Real traffic carries `"version":1` (number); Zoho's docs print `"1"`. */
+    webhookVersionAsString: z.boolean(),
+    /** Real traffic: attender.updated can arrive ~100 ms after the open-conversation call returns. */
+    autoAssignDelayMs: z.number().int().nonnegative(),
+    /** Zoho's HEAD check on webhook create/update: 200 required, 5 s read timeout. */
+    headCheckTimeoutMs: z.number().int().positive(),
+    /** Zobot/widget webhooks refuse URLs with an explicit port; off by default because sandbox URLs carry ports. */
+    rejectUrlsWithPort: z.boolean(),
+    /** ((emulator-only)) the consent page redirects at once instead of showing an Accept button. */
+    autoConsent: z.boolean(),
+    /** `location` put on the OAuth redirect (the data-centre key). */
+    location: z.enum(['us', 'eu', 'in', 'au', 'cn', 'jp', 'ca', 'sa']),
+    /** Operator attachment URLs need the OAuth header (inference); true serves a public emulator URL instead. */
+    attachmentUrlsPublic: z.boolean(),
+    /** Closing an already-closed chat: undocumented; 'error' answers 1016, 'idempotent' answers the closed chat again. */
+    closeClosedConversation: z.enum(['error', 'idempotent']),
+    /** Largest file the visitor API accepts (Zoho: 50 MB); lower it to test 1027 without sending 50 MB. */
+    maxUploadBytes: z.number().int().positive(),
+    /** ((emulator-only)) base URL used in attachment links and `accounts-server`; defaults to the listen URL. */
+    publicUrl: z.string().url().optional(),
+  })
+  .strict()
+
+export type ZohoEmulatorSettings = z.infer<typeof settingsSchema>
+
+export const defaultSettings: ZohoEmulatorSettings = {
+  tokenLifetimeSec: 3600,
+  tokenResponseShape: 'documented',
+  invalidTokenStatus: 400,
+  errorStatus: 200,
+  throttleLimit: 10,
+  throttleWindowMs: 600_000,
+  throttleStatus: 200,
+  maxActiveTokensPerRefreshToken: 15,
+  webhookRetryIntervalMs: 60_000,
+  webhookMaxRetries: 3,
+  webhookTimeoutMs: 5000,
+  webhookVersionAsString: false,
+  autoAssignDelayMs: 100,
+  headCheckTimeoutMs: 5000,
+  rejectUrlsWithPort: false,
+  autoConsent: false,
+  location: 'us',
+  attachmentUrlsPublic: false,
+  closeClosedConversation: 'error',
+  maxUploadBytes: 50 * 1024 * 1024,
+}
+
+export const settingsPatchSchema = settingsSchema.partial()

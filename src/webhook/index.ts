@@ -1,0 +1,63 @@
+import type { Request, Response } from '@botpress/sdk'
+import type * as bp from '.botpress'
+import { handleOAuthRedirect } from '../setup/oauth-redirect'
+import { oauthPage } from '../setup/oauth-page'
+import { consentUrl } from '../setup/oauth-start'
+import { readSetup } from '../setup/setup-state'
+import { parseDelivery } from '../zoho/webhook-payload'
+import { authenticate } from './authenticate'
+import { fail, ok, redirect } from './respond'
+import { routeDelivery } from './route-delivery'
+
+/**
+ * Everything that reaches the integration's webhook URL: SalesIQ's `HEAD` check, SalesIQ deliveries (`POST`), and
+ * the two steps of the one-click OAuth flow (`GET /oauth/start`, then Zoho's redirect back with `?code`).
+ */
+export const handler: bp.IntegrationProps['handler'] = async (props) => {
+  const { req } = props
+  const method = (req.method ?? '').toUpperCase()
+  if (method === 'HEAD') return { status: 200 }
+  if (method === 'GET') return onGet(props, req)
+  if (method === 'POST') return onDelivery(props, req)
+  return fail(405, 'method not allowed')
+}
+
+async function onGet(props: bp.HandlerProps, req: Request): Promise<Response> {
+  const query = new URLSearchParams(req.query ?? '')
+  if (/\/oauth\/start\/?$/.test(req.path ?? '')) {
+    const { webhookUrl } = await readSetup(props)
+    if (!webhookUrl)
+      return oauthPage(409, 'Not ready yet', ['Save the integration configuration first, then open this link again.'])
+    return redirect(consentUrl(props.ctx, webhookUrl))
+  }
+  if (query.has('code') || query.has('state')) return handleOAuthRedirect(props, query)
+  if (query.has('error'))
+    return oauthPage(400, 'Not connected', [`Zoho answered: ${query.get('error')}.`, 'Open the authorization link again to retry.'])
+  return oauthPage(200, 'Zoho SalesIQ HITL', ['This is the webhook of a Botpress integration.'])
+}
+
+/** Authenticate, parse, act. Bad input gets a 4xx and changes nothing; a failure while acting gets a 5xx, so
+ *  SalesIQ redelivers later (every action is idempotent). */
+async function onDelivery(props: bp.HandlerProps, req: Request): Promise<Response> {
+  const log = props.logger.forBot()
+  const auth = await authenticate(props, req)
+  if (!auth.ok) {
+    log.warn(`Refused a webhook delivery: ${auth.reason}.`)
+    return fail(401, 'unauthorized')
+  }
+  const parsed = parseDelivery(req.body)
+  if (!parsed.ok) {
+    log.warn(`Refused a webhook delivery: ${parsed.reason}.`)
+    return fail(400, parsed.reason)
+  }
+  const { delivery } = parsed
+  const what = `${delivery.event} for SalesIQ chat ${delivery.chatId} (attempt ${delivery.attempt})`
+  try {
+    const outcome = await routeDelivery(props, delivery)
+    log.debug(`${what}: ${outcome}`)
+    return ok()
+  } catch (err) {
+    log.error(`${what} failed; SalesIQ will redeliver it: ${(err as Error).message}`)
+    return fail(500, 'temporary failure')
+  }
+}

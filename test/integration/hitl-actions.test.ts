@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { startStack, type Stack } from '../../sandbox/stack'
+import { action, actionOk, botClient, zoho } from '../harness/helpers'
+
+let stack: Stack
+
+beforeAll(async () => {
+  // The integration alone (no plugin-like bot): tests speak the integration protocol themselves.
+  stack = await startStack({ bot: false, register: false, zohoSettings: { autoAssignDelayMs: 60_000 } })
+})
+afterAll(async () => stack?.close())
+
+const conversations = () => zoho<any[]>(stack, 'GET', '/conversations')
+
+describe('createUser', () => {
+  it('creates one Botpress user per end user, each with its own stable SalesIQ visitor id', async () => {
+    const a = await actionOk<{ userId: string }>(stack, 'createUser', { name: 'Alice', email: 'Alice@Example.com' })
+    const b = await actionOk<{ userId: string }>(stack, 'createUser', { name: 'Bob' })
+    expect(a.userId).not.toBe(b.userId)
+    const bp = botClient(stack)
+    const { user: alice } = await bp.getUser({ id: a.userId })
+    const { user: bob } = await bp.getUser({ id: b.userId })
+    expect(alice.name).toBe('Alice')
+    expect(alice.tags.email).toBe('alice@example.com')
+    expect(alice.tags.visitorId).toBeTruthy()
+    expect(alice.tags.visitorId).not.toBe(bob.tags.visitorId)
+  })
+
+  it("drops the HITL plugin's invented no-reply email", async () => {
+    const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', {
+      name: 'Carol',
+      email: 'user_1@no-reply.bot_sandbox.botpress.com',
+    })
+    const { user } = await botClient(stack).getUser({ id: userId })
+    expect(user.tags.email).toBeUndefined()
+  })
+})
+
+describe('startHitl', () => {
+  beforeEach(async () => {
+    await zoho(stack, 'DELETE', '/requests')
+  })
+
+  it("opens the SalesIQ chat for that user, with the user's details and the transcript", async () => {
+    const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name: 'Dana', email: 'dana@example.com' })
+    const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', {
+      userId,
+      title: 'Refund',
+      description: 'Order 42 never arrived',
+      hitlSession: { phone: '+15145550000', customerInfo: { plan: 'Gold' } },
+      messageHistory: [
+        { source: { type: 'user', userId }, type: 'text', payload: { text: 'Where is my order?' } },
+        { source: { type: 'bot' }, type: 'choice', payload: { text: 'Want a human?', options: [{ label: 'Yes', value: 'y' }] } },
+      ],
+    })
+    const { conversation } = await botClient(stack).getConversation({ id: conversationId })
+    expect(conversation.channel).toBe('hitl')
+    const chatId = conversation.tags.chatId!
+    const chat = await zoho(stack, 'GET', `/conversations/${chatId}`)
+    expect(chat.question).toBe('Refund — Order 42 never arrived')
+    expect(chat.visitor.name).toBe('Dana')
+    expect(chat.visitor.email.toLowerCase()).toBe('dana@example.com')
+    expect(chat.visitor.phone).toBe('+15145550000')
+    expect(chat.customer_info).toMatchObject({ plan: 'Gold' })
+    expect(chat.department_id).toBe(stack.zoho.ids.supportDepartmentId)
+    const transcript = chat.messages.map((m: any) => m.message.text).join('\n')
+    expect(transcript).toContain('Dana: Where is my order?')
+    expect(transcript).toContain('Bot: Want a human? — options: Yes')
+  })
+
+  it('uses the department of hitlSession over the configured one', async () => {
+    const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name: 'Eve' })
+    const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', {
+      userId,
+      hitlSession: { departmentId: stack.zoho.ids.salesDepartmentId },
+      messageHistory: [],
+    })
+    const { conversation } = await botClient(stack).getConversation({ id: conversationId })
+    const chat = await zoho(stack, 'GET', `/conversations/${conversation.tags.chatId}`)
+    expect(chat.department_id).toBe(stack.zoho.ids.salesDepartmentId)
+  })
+
+  it('keeps two users escalating at once apart: two chats, each with its own name', async () => {
+    const names = ['Frank', 'Grace']
+    const users = await Promise.all(names.map((name) => actionOk<{ userId: string }>(stack, 'createUser', { name })))
+    const started = await Promise.all(
+      users.map(({ userId }, i) =>
+        actionOk<{ conversationId: string }>(stack, 'startHitl', {
+          userId,
+          title: `Help ${names[i]}`,
+          messageHistory: [{ source: { type: 'user', userId }, type: 'text', payload: { text: `I am ${names[i]}` } }],
+        })
+      )
+    )
+    expect(started[0]!.conversationId).not.toBe(started[1]!.conversationId)
+    for (const [i, { conversationId }] of started.entries()) {
+      const { conversation } = await botClient(stack).getConversation({ id: conversationId })
+      expect(conversation.tags.userId).toBe(users[i]!.userId)
+      const chat = await zoho(stack, 'GET', `/conversations/${conversation.tags.chatId}`)
+      expect(chat.visitor.name).toBe(names[i])
+      expect(chat.question).toBe(`Help ${names[i]}`)
+      expect(chat.messages.map((m: any) => m.message.text).join('\n')).toContain(`${names[i]}: I am ${names[i]}`)
+    }
+    const all = await conversations()
+    const visitorIds = new Set(all.filter((c) => names.includes(c.visitor?.name)).map((c) => c.visitor.user_id))
+    expect(visitorIds.size).toBe(2)
+  })
+
+  it('refuses an unknown user with a clear error and opens nothing', async () => {
+    const before = (await conversations()).length
+    const r = await action(stack, 'startHitl', { userId: 'user_nope', messageHistory: [] })
+    expect(r.status).toBe(400)
+    expect(JSON.stringify(r.body)).toContain('createUser')
+    expect((await conversations()).length).toBe(before)
+  })
+
+  it('names the cause when SalesIQ refuses the department', async () => {
+    const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name: 'Hank' })
+    const r = await action(stack, 'startHitl', {
+      userId,
+      hitlSession: { departmentId: stack.zoho.ids.billingDepartmentId },
+      messageHistory: [],
+    })
+    expect(r.status).toBe(400)
+    expect(JSON.stringify(r.body)).toMatch(/department/i)
+  })
+})
+
+describe('stopHitl', () => {
+  it('closes the SalesIQ chat, and a second stop is not an error', async () => {
+    const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name: 'Ivy' })
+    const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', { userId, messageHistory: [] })
+    const { conversation } = await botClient(stack).getConversation({ id: conversationId })
+    await actionOk(stack, 'stopHitl', { conversationId })
+    const chat = await zoho(stack, 'GET', `/conversations/${conversation.tags.chatId}`)
+    expect(chat.state).toBe('ended')
+    await actionOk(stack, 'stopHitl', { conversationId })
+  })
+
+  it('refuses a conversation that does not exist', async () => {
+    const r = await action(stack, 'stopHitl', { conversationId: 'conv_nope' })
+    expect(r.status).toBe(400)
+    expect(JSON.stringify(r.body)).toContain('does not exist')
+  })
+})
