@@ -167,6 +167,8 @@ export class HitlBot implements RuntimeBot {
     if (session.agentUserId === agentUserId && session.status === 'agent') return
     clearTimeout(session.assignmentTimer)
     const { user } = await this.client.getUser({ id: agentUserId })
+    if (session.status === 'ended') return // hitlStopped was handled while we looked the agent up
+    if (session.status === 'ended') return // hitlStopped came in while we looked the agent up
     session.agentUserId = agentUserId
     session.agentName = user.name
     this.setStatus(session, 'agent')

@@ -26,6 +26,8 @@ export async function callIntegration(
       'x-bp-configuration': Buffer.from(JSON.stringify(configuration)).toString('base64'),
     },
     body: JSON.stringify(body ?? {}),
+    // The integration's answer is passed on as is (a webhook's 302 goes back to the browser, as Botpress does).
+    redirect: 'manual',
   })
   const text = await response.text()
   let parsed: unknown = text

@@ -211,9 +211,13 @@ export class ZohoEmulatorClient {
 function toWire(input: ReplyInput) {
   const { file, ...rest } = input
   if (!file) return rest
-  const base64 =
-    typeof file.data === 'string'
-      ? Buffer.from(file.data).toString('base64')
-      : Buffer.from(file.data).toString('base64')
-  return { ...rest, file: { name: file.name, contentType: file.contentType, base64 } }
+  const bytes = typeof file.data === 'string' ? new TextEncoder().encode(file.data) : file.data
+  return { ...rest, file: { name: file.name, contentType: file.contentType, base64: toBase64(bytes) } }
+}
+
+/** Works in Node and in the browser (the sandbox page uses this client too). */
+function toBase64(bytes: Uint8Array): string {
+  let bin = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(bin)
 }

@@ -1,7 +1,6 @@
 import { sign } from 'node:crypto'
 import type { EmulatorContext } from './context'
 import { buildEntity, type ConversationEvent, type EventExtra } from './entities'
-import { hex } from './ids'
 import type { Conversation } from './model'
 
 /**
@@ -150,5 +149,3 @@ async function attempt(
   }
   return false
 }
-
-export const newFileKey = (): string => hex(16)

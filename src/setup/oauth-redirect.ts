@@ -78,7 +78,7 @@ export async function handleOAuthRedirect(props: Props, query: URLSearchParams):
     token: grant.accessToken,
     expiresAt: now + grant.expiresInMs,
     refreshAt: now + grant.expiresInMs - Math.min(5 * 60_000, grant.expiresInMs / 10),
-    credential: credentialFingerprint(clientId, grant.refreshToken),
+    credential: credentialFingerprint(clientId, clientSecret, grant.refreshToken),
   })
   log.info(`Connected to Zoho (${server.region} data center) through the authorization link.`)
 

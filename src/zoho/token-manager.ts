@@ -33,8 +33,9 @@ const LEASE_POLL_MS = 150
 
 export const throttleDelayMs = (strikes: number) => Math.min(30_000, 5_000 * 2 ** Math.max(0, strikes - 1))
 
-export const credentialFingerprint = (clientId: string, refreshToken: string) =>
-  createHash('sha256').update(`${clientId}\n${refreshToken}`).digest('hex').slice(0, 16)
+/** Ties a cached token to the credentials that produced it: a changed client secret is checked again, not masked. */
+export const credentialFingerprint = (clientId: string, clientSecret: string, refreshToken: string) =>
+  createHash('sha256').update(`${clientId}\n${clientSecret}\n${refreshToken}`).digest('hex').slice(0, 16)
 
 const usable = (t: StoredToken | undefined, credential: string, reject?: string, now = Date.now()): t is StoredToken =>
   !!t && t.credential === credential && t.token !== reject && now < (t.refreshAt ?? t.expiresAt)
@@ -49,7 +50,7 @@ export class TokenManager {
     private readonly store: TokenStore,
     private readonly refresh: (creds: ClientCredentials, refreshToken: string) => Promise<TokenGrant> = refreshAccessToken
   ) {
-    this.credential = credentialFingerprint(source.clientId, source.refreshToken)
+    this.credential = credentialFingerprint(source.clientId, source.clientSecret, source.refreshToken)
     this.key = `${source.cacheKey}:${this.credential}`
   }
 

@@ -108,7 +108,7 @@ function messageItem(m) {
       ? h(
           'a',
           { href: file.url, target: '_blank', rel: 'noopener', class: 'file-link', title: 'SalesIQ attachment (the emulator may ask for an OAuth token)' },
-          `📄 ${file.name} (${Math.ceil((file.size ?? 0) / 1024)} KB)`
+          `File: ${file.name} (${Math.ceil((file.size ?? 0) / 1024)} KB)`
         )
       : null,
     m.message?.comment ? h('div', { class: 'caption' }, m.message.comment) : null

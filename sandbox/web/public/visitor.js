@@ -57,7 +57,7 @@ function messageBody(m, isLastChoice) {
                 type: 'button',
                 dataset: { testid: 'choice-option', value: o.value },
                 disabled: !isLastChoice,
-                onclick: () => send(() => visitorApi.sendText(visitor.conversationId, visitor.userId, o.value)),
+                onclick: () => send(() => visitorApi.sendChoice(visitor.conversationId, visitor.userId, o)),
               },
               o.label ?? o.value
             )
@@ -70,7 +70,7 @@ function messageBody(m, isLastChoice) {
         p.title ? h('div', { class: 'caption' }, p.title) : null,
       ]
     case 'file':
-      return [h('a', { href: p.fileUrl, target: '_blank', rel: 'noopener', class: 'file-link', dataset: { testid: 'file-link' } }, `📄 ${p.title ?? p.fileUrl}`)]
+      return [h('a', { href: p.fileUrl, target: '_blank', rel: 'noopener', class: 'file-link', dataset: { testid: 'file-link' } }, `File: ${p.title ?? p.fileUrl}`)]
     case 'video':
     case 'audio':
       return [h('a', { href: p[`${m.type}Url`], target: '_blank', rel: 'noopener' }, `${m.type}: ${p.title ?? p[`${m.type}Url`]}`)]

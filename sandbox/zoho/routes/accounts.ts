@@ -101,7 +101,9 @@ export function accountsRoutes(app: FastifyInstance, ctx: EmulatorContext): void
   })
 
   app.post('/oauth/v2/token', async (req, reply) => {
-    const body = req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? (req.body as Params) : {}
+    // Zoho reads form-encoded parameters (body or query string) only: a JSON body is ignored, as a client bug should be.
+    const isForm = String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+    const body = isForm && req.body && typeof req.body === 'object' ? (req.body as Params) : {}
     const p: Params = { ...(req.query as Params), ...body }
     if (p.grant_type === 'refresh_token' && ctx.faults.tokenThrottledUntil > Date.now()) {
       return reply.code(ctx.settings.throttleStatus).send(THROTTLED_BODY)
