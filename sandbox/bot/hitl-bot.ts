@@ -167,8 +167,7 @@ export class HitlBot implements RuntimeBot {
     if (session.agentUserId === agentUserId && session.status === 'agent') return
     clearTimeout(session.assignmentTimer)
     const { user } = await this.client.getUser({ id: agentUserId })
-    if (session.status === 'ended') return // hitlStopped was handled while we looked the agent up
-    if (session.status === 'ended') return // hitlStopped came in while we looked the agent up
+    if (ended(session)) return // hitlStopped came in while we looked the agent up
     session.agentUserId = agentUserId
     session.agentName = user.name
     this.setStatus(session, 'agent')
@@ -202,3 +201,6 @@ export class HitlBot implements RuntimeBot {
     await this.say(session.upstreamConversationId, text)
   }
 }
+
+/** Read through a function: TypeScript would otherwise keep a narrowing across the awaits that change it. */
+const ended = (session: Session) => session.status === 'ended'

@@ -8,6 +8,8 @@ export const BUNDLE = path.resolve(__dirname, '../../.botpress/dist/index.cjs')
 
 export type IntegrationProcess = {
   url: string
+  /** OS process id (benchmarks read /proc/<pid>/status and pin it to a core). */
+  pid: number
   /** Everything the process printed so far (stdout + stderr), for log assertions and the secret scan. */
   output(): string
   close(): Promise<void>
@@ -51,6 +53,7 @@ export async function startIntegration(env: Record<string, string>): Promise<Int
   }
   return {
     url,
+    pid: child.pid!,
     output: () => output,
     close: async () => {
       if (child.exitCode !== null) return

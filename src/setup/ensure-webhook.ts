@@ -18,14 +18,17 @@ export class WebhookRefusedError extends Error {
   override readonly name = 'WebhookRefusedError'
 }
 
-const sameUrl = (a: string | undefined, b: string) => !!a && a.trim().replace(/\/+$/, '') === b.trim().replace(/\/+$/, '')
+const sameUrl = (a: string | undefined, b: string) =>
+  !!a && a.trim().replace(/\/+$/, '') === b.trim().replace(/\/+$/, '')
 const sameSet = (a: readonly unknown[] | undefined, b: readonly string[]) =>
   !!a && a.length === b.length && b.every((x) => a.map(String).includes(x))
 const isSecured = (w: WebhookObject) => w.secured === true || w.secured === 'true'
 
 /** Public keys, oldest first (SalesIQ signs with the oldest). */
 export function keysOf(w: Pick<WebhookObject, 'public_keys'> | undefined): string[] {
-  const keys = Array.isArray(w?.public_keys) ? w.public_keys.filter((k) => k && typeof k.key === 'string' && k.key.trim()) : []
+  const keys = Array.isArray(w?.public_keys)
+    ? w.public_keys.filter((k) => k && typeof k.key === 'string' && k.key.trim())
+    : []
   return [...keys].sort((x, y) => Number(x.created_time ?? 0) - Number(y.created_time ?? 0)).map((k) => k.key.trim())
 }
 

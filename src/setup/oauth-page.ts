@@ -4,8 +4,7 @@ import type { Response } from '@botpress/sdk'
  * The small page the bot builder sees after Zoho's consent screen (or when the link is misused). Everything it
  * shows may come from the query string or from Zoho, so every piece is HTML-escaped; the page loads nothing.
  */
-export const escapeHtml = (value: string): string =>
-  value.replace(/[&<>"'`=/]/g, (c) => `&#${c.charCodeAt(0)};`)
+export const escapeHtml = (value: string): string => value.replace(/[&<>"'`=/]/g, (c) => `&#${c.charCodeAt(0)};`)
 
 export function oauthPage(status: number, title: string, lines: string[]): Response {
   const body = `<!doctype html>

@@ -37,40 +37,57 @@ export async function handleOAuthRedirect(props: Props, query: URLSearchParams):
   }
 
   const code = query.get('code') ?? ''
-  if (!code.trim()) return oauthPage(400, 'Not connected', ['Zoho sent no authorization code.', startAgain].filter(Boolean))
+  if (!code.trim())
+    return oauthPage(400, 'Not connected', ['Zoho sent no authorization code.', startAgain].filter(Boolean))
   if (!setup.webhookUrl)
-    return oauthPage(400, 'Not connected', ['Save the integration configuration first (the webhook URL is not known yet).'])
+    return oauthPage(400, 'Not connected', [
+      'Save the integration configuration first (the webhook URL is not known yet).',
+    ])
 
   const server = accountsServerOf(query, ctx.configuration.region)
   if (!server) {
-    log.warn('Refused an OAuth redirect naming an accounts server that is not Zoho\'s; nothing was sent to it.')
-    return oauthPage(400, 'Not connected', [
-      `The redirect names an accounts server that is not one of Zoho's: ${query.get('accounts-server') ?? ''}.`,
-      'Nothing was sent to it.',
-      startAgain,
-    ].filter(Boolean))
+    log.warn("Refused an OAuth redirect naming an accounts server that is not Zoho's; nothing was sent to it.")
+    return oauthPage(
+      400,
+      'Not connected',
+      [
+        `The redirect names an accounts server that is not one of Zoho's: ${query.get('accounts-server') ?? ''}.`,
+        'Nothing was sent to it.',
+        startAgain,
+      ].filter(Boolean)
+    )
   }
 
   let grant
   try {
-    grant = await exchangeAuthorizationCode({ clientId, clientSecret, accountsUrl: server.accounts }, code, setup.webhookUrl)
+    grant = await exchangeAuthorizationCode(
+      { clientId, clientSecret, accountsUrl: server.accounts },
+      code,
+      setup.webhookUrl
+    )
   } catch (err) {
     const message = isZohoError(err) ? err.message : 'Zoho Accounts could not be reached.'
     log.error(`The OAuth code exchange failed: ${message}`)
     return oauthPage(502, 'Not connected', [message, startAgain].filter(Boolean))
   }
   if (!grant.refreshToken) {
-    return oauthPage(502, 'Not connected', [
-      'Zoho returned no refresh token (the consent must use access_type=offline).',
-      startAgain,
-    ].filter(Boolean))
+    return oauthPage(
+      502,
+      'Not connected',
+      ['Zoho returned no refresh token (the consent must use access_type=offline).', startAgain].filter(Boolean)
+    )
   }
 
   await props.client.setState({
     type: 'integration',
     id: ctx.integrationId,
     name: 'oauth',
-    payload: { refreshToken: grant.refreshToken, region: server.region, accountsServer: server.accounts, obtainedAt: new Date().toISOString() },
+    payload: {
+      refreshToken: grant.refreshToken,
+      region: server.region,
+      accountsServer: server.accounts,
+      obtainedAt: new Date().toISOString(),
+    },
   })
   // The exchange already gave an access token: share it, so the setup below spends no refresh (10 per 10 minutes).
   const now = Date.now()
@@ -99,7 +116,10 @@ export async function handleOAuthRedirect(props: Props, query: URLSearchParams):
  * The accounts server to send the code (and the client secret) to: the redirect's `accounts-server` only when it is
  * trusted; else the region from `location`, else the configured region. The region follows the trusted server.
  */
-function accountsServerOf(query: URLSearchParams, configured: Region): { accounts: string; region: Region } | undefined {
+function accountsServerOf(
+  query: URLSearchParams,
+  configured: Region
+): { accounts: string; region: Region } | undefined {
   const named = query.get('accounts-server')
   const location = query.get('location') ?? ''
   const fallbackRegion: Region = isRegion(location) ? location : configured

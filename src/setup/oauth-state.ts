@@ -17,7 +17,12 @@ export function makeOAuthState(secret: string, integrationId: string, now = Date
 
 export type StateCheck = { ok: true } | { ok: false; reason: 'malformed' | 'expired' | 'forged' }
 
-export function verifyOAuthState(state: string | undefined, secret: string, integrationId: string, now = Date.now()): StateCheck {
+export function verifyOAuthState(
+  state: string | undefined,
+  secret: string,
+  integrationId: string,
+  now = Date.now()
+): StateCheck {
   const match = /^([0-9a-z]{1,12})\.([A-Za-z0-9_-]{43})$/.exec(state ?? '')
   if (!match) return { ok: false, reason: 'malformed' }
   const issuedAt = parseInt(match[1]!, 36)

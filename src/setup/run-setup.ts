@@ -23,7 +23,9 @@ export async function runSetup(props: bp.CommonHandlerProps, webhookUrl: string)
     await updateSetup(props, { webhookUrl, webhookId: hook.webhookId, publicKeys: hook.publicKeys, status: summary })
     log.info(summary)
     if (!hook.publicKeys.length && !config.webhookPublicKey?.trim())
-      log.warn('SalesIQ returned no public key for the webhook: deliveries cannot be authenticated and will be refused (401).')
+      log.warn(
+        'SalesIQ returned no public key for the webhook: deliveries cannot be authenticated and will be refused (401).'
+      )
     return summary
   } catch (err) {
     if (!(err instanceof WebhookRefusedError)) throw toRuntimeError(err, 'setting up the SalesIQ webhook')

@@ -29,12 +29,15 @@ export const unregister: bp.IntegrationProps['unregister'] = async (props) => {
         await salesiq.deleteWebhook(id)
         log.info(`Deleted SalesIQ webhook ${id}.`)
       } catch (err) {
-        if (isZohoError(err, 'not_found') || isZohoError(err, 'invalid_request')) log.info(`SalesIQ webhook ${id} was already deleted.`)
+        if (isZohoError(err, 'not_found') || isZohoError(err, 'invalid_request'))
+          log.info(`SalesIQ webhook ${id} was already deleted.`)
         else throw err
       }
     }
     await updateSetup(props, { webhookId: undefined, publicKeys: [], status: 'unregistered' })
   } catch (err) {
-    log.warn(`Could not delete the SalesIQ webhook (delete it in SalesIQ → Settings → Developers → Webhooks): ${(err as Error).message}`)
+    log.warn(
+      `Could not delete the SalesIQ webhook (delete it in SalesIQ → Settings → Developers → Webhooks): ${(err as Error).message}`
+    )
   }
 }

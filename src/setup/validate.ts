@@ -8,7 +8,8 @@ type Config = { screenName: string; appId: string; departmentId: string; region:
 type Named = { id: string; name?: string }
 
 /** Zoho answers that mean "this id does not exist" (rather than credentials, scope, throttling, network). */
-const isMissing = (err: unknown): err is ZohoError => isZohoError(err, 'not_found') || isZohoError(err, 'invalid_request')
+const isMissing = (err: unknown): err is ZohoError =>
+  isZohoError(err, 'not_found') || isZohoError(err, 'invalid_request')
 
 const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v))
 

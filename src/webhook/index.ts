@@ -32,7 +32,10 @@ async function onGet(props: bp.HandlerProps, req: Request): Promise<Response> {
   }
   // Zoho's redirect after a refusal carries `error` (e.g. access_denied) instead of a code.
   if (query.has('error'))
-    return oauthPage(400, 'Not connected', [`Zoho answered: ${query.get('error')}.`, 'Open the authorization link again to retry.'])
+    return oauthPage(400, 'Not connected', [
+      `Zoho answered: ${query.get('error')}.`,
+      'Open the authorization link again to retry.',
+    ])
   if (query.has('code') || query.has('state')) return handleOAuthRedirect(props, query)
   return oauthPage(200, 'Zoho SalesIQ HITL', ['This is the webhook of a Botpress integration.'])
 }

@@ -13,7 +13,10 @@ import { findHitlConversation, type HitlConversation } from './find-conversation
 export async function onAssignment(props: bp.CommonHandlerProps, delivery: Delivery): Promise<string> {
   const operator = newOwner(delivery.entity, delivery.event)
   if (!operator) return 'no operator in the payload'
-  const assignment = { operator: { id: operator.id, name: operator.name, email: operator.email }, eventTime: delivery.eventTime }
+  const assignment = {
+    operator: { id: operator.id, name: operator.name, email: operator.email },
+    eventTime: delivery.eventTime,
+  }
 
   let conversation = await findHitlConversation(props.client, delivery.chatId, delivery.visitorChatId)
   if (!conversation) {

@@ -11,7 +11,11 @@ import { findHitlConversation } from './find-conversation'
  * the user back to the bot. Whoever ends the session first (stopHitl, completed, missed) wins; the others, and every
  * redelivery, do nothing.
  */
-export async function onEnd(props: bp.CommonHandlerProps, delivery: Delivery, by: 'completed' | 'missed'): Promise<string> {
+export async function onEnd(
+  props: bp.CommonHandlerProps,
+  delivery: Delivery,
+  by: 'completed' | 'missed'
+): Promise<string> {
   const conversation = await findHitlConversation(props.client, delivery.chatId, delivery.visitorChatId)
   if (!conversation) return 'chat not opened by this integration'
   if (!(await claimEnd(props.client, conversation.id, by))) return 'already ended'
@@ -19,7 +23,9 @@ export async function onEnd(props: bp.CommonHandlerProps, delivery: Delivery, by
   const config = props.ctx.configuration
   // Defaults apply when the field was never saved; an empty text means "send nothing".
   const notice = (
-    by === 'missed' ? (config.missedChatMessage ?? DEFAULT_MISSED_CHAT_MESSAGE) : (config.chatEndedMessage ?? DEFAULT_CHAT_ENDED_MESSAGE)
+    by === 'missed'
+      ? (config.missedChatMessage ?? DEFAULT_MISSED_CHAT_MESSAGE)
+      : (config.chatEndedMessage ?? DEFAULT_CHAT_ENDED_MESSAGE)
   ).trim()
   if (notice) {
     await props.client.getOrCreateMessage({
@@ -36,6 +42,10 @@ export async function onEnd(props: bp.CommonHandlerProps, delivery: Delivery, by
     payload: { conversationId: conversation.id },
     conversationId: conversation.id,
   })
-  props.logger.forBot().info(`SalesIQ chat ${delivery.chatId} ${by === 'missed' ? 'was missed' : 'ended'}: conversation ${conversation.id} handed back to the bot`)
+  props.logger
+    .forBot()
+    .info(
+      `SalesIQ chat ${delivery.chatId} ${by === 'missed' ? 'was missed' : 'ended'}: conversation ${conversation.id} handed back to the bot`
+    )
   return by
 }

@@ -14,13 +14,16 @@ export async function onOperatorMessage(props: bp.CommonHandlerProps, delivery: 
   const message = messageOf(delivery.entity)
   if (!message) return 'no message in the payload'
   const senderType = message.sender?.type?.toLowerCase()
-  if (senderType && senderType !== 'operator' && senderType !== 'agent') return `sender is a ${senderType}, not an operator`
+  if (senderType && senderType !== 'operator' && senderType !== 'agent')
+    return `sender is a ${senderType}, not an operator`
 
   const conversation = await findHitlConversation(props.client, delivery.chatId, delivery.visitorChatId)
   if (!conversation) return 'chat not opened by this integration'
 
   const operator =
-    message.sender ?? newOwner(delivery.entity, delivery.event) ?? (conversation.tags.operatorId ? { id: conversation.tags.operatorId } : undefined)
+    message.sender ??
+    newOwner(delivery.entity, delivery.event) ??
+    (conversation.tags.operatorId ? { id: conversation.tags.operatorId } : undefined)
   if (!operator) return 'no operator named in the payload'
 
   // SalesIQ's msgid (unique in its chat); else what identifies the delivery itself (§5).
@@ -29,18 +32,27 @@ export async function onOperatorMessage(props: bp.CommonHandlerProps, delivery: 
 
   if (message.attachments.length) {
     // A redelivery of a file message: skip the download and upload if the message exists already.
-    const existing = await props.client.listMessages({ conversationId: conversation.id, tags: { zohoMessageId: baseKey } })
+    const existing = await props.client.listMessages({
+      conversationId: conversation.id,
+      tags: { zohoMessageId: baseKey },
+    })
     if (existing.messages.length) return 'duplicate'
   }
 
   const outgoing: Array<{ key: string; message: OutgoingMessage }> = []
   for (const [i, attachment] of message.attachments.entries()) {
     const key = i === 0 ? baseKey : `${baseKey}#${i}`
-    outgoing.push({ key, message: await relayAttachment(props, delivery.chatId, key.replace(/[^\w.-]+/g, '_'), attachment) })
+    outgoing.push({
+      key,
+      message: await relayAttachment(props, delivery.chatId, key.replace(/[^\w.-]+/g, '_'), attachment),
+    })
   }
   const names = new Set(message.attachments.map((a) => a.name))
   if (message.text && !names.has(message.text))
-    outgoing.push({ key: outgoing.length ? `${baseKey}#text` : baseKey, message: { type: 'text', payload: { text: message.text } } })
+    outgoing.push({
+      key: outgoing.length ? `${baseKey}#text` : baseKey,
+      message: { type: 'text', payload: { text: message.text } },
+    })
   if (!outgoing.length) return 'empty message'
 
   const userId = await operatorUserId(props.client, { id: operator.id, name: operator.name, email: operator.email })

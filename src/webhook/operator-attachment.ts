@@ -15,9 +15,21 @@ export type OutgoingMessage =
   | { type: 'file'; payload: { fileUrl: string; title?: string } }
 
 const EXT_TYPES: Record<string, string> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml',
-  mp3: 'audio/mpeg', ogg: 'audio/ogg', wav: 'audio/wav', m4a: 'audio/mp4', mp4: 'video/mp4', webm: 'video/webm',
-  mov: 'video/quicktime', pdf: 'application/pdf', txt: 'text/plain',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  svg: 'image/svg+xml',
+  mp3: 'audio/mpeg',
+  ogg: 'audio/ogg',
+  wav: 'audio/wav',
+  m4a: 'audio/mp4',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  mov: 'video/quicktime',
+  pdf: 'application/pdf',
+  txt: 'text/plain',
 }
 
 const guessType = (name?: string, url?: string) => {
@@ -47,7 +59,10 @@ export const namingText = (name: string | undefined, why: string) =>
   ({ type: 'text', payload: { text: `📎 The agent sent a file${name ? ` "${name}"` : ''}, ${why}.` } }) as const
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`took over ${ms} ms`)), ms).unref?.())])
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`took over ${ms} ms`)), ms).unref?.()),
+  ])
 
 /**
  * An operator attachment as a message the user can open. SalesIQ's own attachment URLs need the OAuth token, which
@@ -65,7 +80,8 @@ export async function relayAttachment(
   if (!url) return namingText(name, 'which cannot be shown here')
   const contentType = attachment.contentType ?? guessType(name, url)
   if (!needsZohoAuth(props, url)) return messageFor(url, contentType, name)
-  if (attachment.size !== undefined && attachment.size > MAX_FILE_BYTES) return namingText(name, 'which is too large to show here')
+  if (attachment.size !== undefined && attachment.size > MAX_FILE_BYTES)
+    return namingText(name, 'which is too large to show here')
 
   try {
     return await withTimeout(
@@ -86,7 +102,9 @@ export async function relayAttachment(
       ATTACHMENT_BUDGET_MS
     )
   } catch (err) {
-    props.logger.forBot().warn(`An operator file of SalesIQ chat ${chatId} could not be re-hosted: ${(err as Error).message}`)
+    props.logger
+      .forBot()
+      .warn(`An operator file of SalesIQ chat ${chatId} could not be re-hosted: ${(err as Error).message}`)
     return namingText(name, 'which could not be retrieved from SalesIQ')
   }
 }
@@ -95,7 +113,10 @@ export async function relayAttachment(
 function needsZohoAuth(props: bp.CommonHandlerProps, url: string): boolean {
   try {
     const origin = new URL(url).origin
-    const hosts = [hostsFor(props.ctx.configuration.region).salesiq, ...Object.values(REGION_HOSTS).map((h) => h.salesiq)]
+    const hosts = [
+      hostsFor(props.ctx.configuration.region).salesiq,
+      ...Object.values(REGION_HOSTS).map((h) => h.salesiq),
+    ]
     return hosts.some((h) => new URL(h).origin === origin)
   } catch {
     return false

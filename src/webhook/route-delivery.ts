@@ -19,7 +19,7 @@ export async function routeDelivery(props: bp.CommonHandlerProps, delivery: Deli
     case 'conversation.missed':
       return onEnd(props, delivery, 'missed')
     case 'conversation.visitor.replied':
-      return 'ignored (the visitor\'s own message echoed back)'
+      return "ignored (the visitor's own message echoed back)"
     default:
       // rated, message.edited/deleted, participants, other transfer steps: nothing the hitl interface can carry.
       return 'ignored'

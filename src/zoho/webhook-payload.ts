@@ -45,7 +45,10 @@ const message = z
     text,
     type: text,
     sender: person,
-    file: z.union([z.string(), z.record(z.unknown())]).nullish().catch(undefined),
+    file: z
+      .union([z.string(), z.record(z.unknown())])
+      .nullish()
+      .catch(undefined),
     attachments: z.array(z.unknown()).nullish().catch(undefined),
     comment: text,
     meta: record,
@@ -190,7 +193,10 @@ export function messageOf(entity: Entity): OperatorMessage | undefined {
 }
 
 const looksLikeFile = (v: unknown): boolean =>
-  !!v && typeof v === 'object' && !Array.isArray(v) && ('url' in v || 'file_name' in v || ('name' in v && ('size' in v || 'content_type' in v || 'contenttype' in v)))
+  !!v &&
+  typeof v === 'object' &&
+  !Array.isArray(v) &&
+  ('url' in v || 'file_name' in v || ('name' in v && ('size' in v || 'content_type' in v || 'contenttype' in v)))
 
 function attachmentsIn(value: unknown): Attachment[] {
   if (value === null || value === undefined) return []
@@ -198,7 +204,8 @@ function attachmentsIn(value: unknown): Attachment[] {
   if (Array.isArray(value)) return value.flatMap((v) => attachmentsIn(v))
   if (typeof value !== 'object') return []
   const o = value as Record<string, unknown>
-  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined)
+  const str = (v: unknown) =>
+    typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined
   const url = str(o.url) ?? str(o.file_url) ?? str(o.download_url) ?? str(o.link)
   const name = str(o.name) ?? str(o.file_name) ?? str(o.filename) ?? str(o.dname) ?? str(o.title)
   if (!url && !name) return []

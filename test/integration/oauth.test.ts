@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import { once } from 'node:events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStack, type Stack } from '../../sandbox/stack'
-import { ZohoEmulatorClient } from '../../sandbox/zoho/client'
+import { ZohoEmulatorClient, type Json } from '../../sandbox/zoho/client'
 import { actionOk } from '../harness/helpers'
 
 /**
@@ -14,7 +14,12 @@ let stack: Stack
 let zoho: ZohoEmulatorClient
 
 beforeAll(async () => {
-  stack = await startStack({ bot: false, register: false, configuration: { refreshToken: undefined }, zohoSettings: { autoConsent: true } })
+  stack = await startStack({
+    bot: false,
+    register: false,
+    configuration: { refreshToken: undefined },
+    zohoSettings: { autoConsent: true },
+  })
   zoho = new ZohoEmulatorClient(stack.zoho.url)
 })
 afterAll(async () => stack?.close())
@@ -22,9 +27,8 @@ afterAll(async () => stack?.close())
 const get = (url: string) => fetch(url, { redirect: 'manual' })
 const tokenRequests = async () => (await zoho.requests({ path: '/oauth/v2/token' })).length
 const integrationState = (name: string) =>
-  stack.botpress.dump().bots[stack.identity.botId]?.states.find((s) => s.type === 'integration' && s.name === name)?.payload as
-    | Record<string, any>
-    | undefined
+  stack.botpress.dump().bots[stack.identity.botId]?.states.find((s) => s.type === 'integration' && s.name === name)
+    ?.payload as Record<string, Json> | undefined
 
 /** A fresh, genuine state, as /oauth/start hands it out. */
 async function genuineState(): Promise<string> {
@@ -56,7 +60,7 @@ describe('OAuth without cURL', () => {
     expect(stack.pool.output()).toMatch(/no webhook key is known yet/)
   })
 
-  it('a refused consent shows Zoho\'s answer', async () => {
+  it("a refused consent shows Zoho's answer", async () => {
     const res = await get(`${stack.webhookUrl}?error=access_denied&state=${await genuineState()}&location=us`)
     expect(res.status).toBe(400)
     expect(await res.text()).toContain('access_denied')
@@ -100,7 +104,12 @@ describe('OAuth without cURL', () => {
     try {
       const before = await tokenRequests()
       for (const server of [evilUrl, 'https://accounts.zoho.com.evil.example', 'https://user:pw@accounts.zoho.com']) {
-        const q = new URLSearchParams({ code: '1005.abc', state: await genuineState(), location: 'us', 'accounts-server': server })
+        const q = new URLSearchParams({
+          code: '1005.abc',
+          state: await genuineState(),
+          location: 'us',
+          'accounts-server': server,
+        })
         const res = await get(`${stack.webhookUrl}?${q}`)
         expect(res.status).toBe(400)
         expect(await res.text()).toMatch(/not one of Zoho/)
@@ -150,7 +159,10 @@ describe('OAuth without cURL', () => {
 
     // The token works for the real thing: an escalation opens a SalesIQ chat.
     const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name: 'Olive' })
-    const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', { userId, messageHistory: [] })
+    const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', {
+      userId,
+      messageHistory: [],
+    })
     expect(conversationId).toBeTruthy()
     expect((await zoho.conversations()).length).toBeGreaterThan(0)
 
@@ -171,7 +183,9 @@ describe('OAuth without cURL', () => {
     expect(out).not.toContain(oauth.refreshToken)
     const access = integrationState('accessToken')
     if (access) expect(out).not.toContain(access.token)
-    const codes = (await zoho.requests({ path: '/oauth/v2/token' })).map((r) => String((r.body as Record<string, string>)?.code ?? ''))
+    const codes = (await zoho.requests({ path: '/oauth/v2/token' })).map((r) =>
+      String((r.body as Record<string, string>)?.code ?? '')
+    )
     for (const code of codes.filter(Boolean)) expect(out).not.toContain(code)
   })
 })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startStack, type Stack } from '../../sandbox/stack'
-import { ZohoEmulatorClient } from '../../sandbox/zoho/client'
+import { ZohoEmulatorClient, type Json } from '../../sandbox/zoho/client'
 
 /**
  * register / unregister through the integration protocol, against the Zoho emulator: idempotent webhook setup,
@@ -23,12 +23,11 @@ beforeEach(async () => {
 
 const register = () => stack.pool.call('register', { webhookUrl: stack.webhookUrl })
 const unregister = () => stack.pool.call('unregister', { webhookUrl: stack.webhookUrl })
-const webhooks = async () => (await zoho.state()).webhooks as Array<Record<string, any>>
+const webhooks = async () => (await zoho.state()).webhooks as Array<Record<string, Json>>
 const message = (answer: { body: unknown }) => String((answer.body as { message?: string })?.message ?? '')
 const integrationState = (name: string) =>
-  stack.botpress.dump().bots[stack.identity.botId]?.states.find((s) => s.type === 'integration' && s.name === name)?.payload as
-    | Record<string, any>
-    | undefined
+  stack.botpress.dump().bots[stack.identity.botId]?.states.find((s) => s.type === 'integration' && s.name === name)
+    ?.payload as Record<string, Json> | undefined
 
 async function deleteWebhookDirectly(id: string) {
   const token = await zoho.accessToken()
@@ -89,7 +88,11 @@ describe('register', () => {
     expect(hook!.events).not.toContain('conversation.visitor.replied')
     expect(hook!.public_keys).toHaveLength(1)
     const setup = integrationState('setup')
-    expect(setup).toMatchObject({ webhookUrl: stack.webhookUrl, webhookId: hook!.id, publicKeys: [hook!.public_keys[0].key] })
+    expect(setup).toMatchObject({
+      webhookUrl: stack.webhookUrl,
+      webhookId: hook!.id,
+      publicKeys: [hook!.public_keys[0].key],
+    })
   })
 
   it('is idempotent: saving twice keeps one webhook and one key', async () => {
@@ -123,7 +126,11 @@ describe('register', () => {
       ['a wrong screen name', () => ({ screenName: 'no-such-portal' }), /screenName/],
       ['an unknown app', () => ({ appId: '999999999' }), /Unknown app.*"appId"/],
       ['an unknown department', () => ({ departmentId: '999999999' }), /Unknown department.*"departmentId"/],
-      ['a department of another app', () => ({ departmentId: stack.zoho.ids.billingDepartmentId }), /does not belong to app/],
+      [
+        'a department of another app',
+        () => ({ departmentId: stack.zoho.ids.billingDepartmentId }),
+        /does not belong to app/,
+      ],
       ['a wrong client secret', () => ({ clientSecret: 'wrong' }), /clientSecret/],
       ['a revoked or foreign refresh token', () => ({ refreshToken: '1000.nope.nope' }), /refresh token/i],
     ]

@@ -41,13 +41,21 @@ const eventsOf = (conversationId: string, type?: string) =>
 const messagesOf = (conversationId: string) => bot().messages.filter((m) => m.conversationId === conversationId)
 const counts = () => {
   const b = bot()
-  return { users: b.users.length, conversations: b.conversations.length, messages: b.messages.length, events: b.events.length }
+  return {
+    users: b.users.length,
+    conversations: b.conversations.length,
+    messages: b.messages.length,
+    events: b.events.length,
+  }
 }
 const operatorId = () => stack.zoho.ids.availableOperatorId
 
 async function openChat(name: string) {
   const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name })
-  const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', { userId, messageHistory: [] })
+  const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', {
+    userId,
+    messageHistory: [],
+  })
   const chatId = bot().conversations.find((c) => c.id === conversationId)!.tags.chatId!
   return { userId, conversationId, chatId }
 }
@@ -76,7 +84,10 @@ describe('authentication', () => {
       event_time: String(Date.now()),
       attempt: 1,
       version: 1,
-      entity: { id: chat.chatId, message: { msgid: 'forged-1', text: 'send me your password', sender: { id: operatorId(), type: 'operator' } } },
+      entity: {
+        id: chat.chatId,
+        message: { msgid: 'forged-1', text: 'send me your password', sender: { id: operatorId(), type: 'operator' } },
+      },
     })
     const before = counts()
     const post = (headers: Record<string, string>) =>
@@ -91,16 +102,28 @@ describe('authentication', () => {
 
   it('with a key pasted in the configuration (manual setup): accepts its signatures; garbage gets 400', async () => {
     const own = generateKeyPairSync('rsa', { modulusLength: 2048 })
-    stack.pool.configuration = { ...base, webhookPublicKey: own.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') }
+    stack.pool.configuration = {
+      ...base,
+      webhookPublicKey: own.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+    }
     const post = (body: string) =>
       fetch(stack.webhookUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-siqsignature': sign('sha256', Buffer.from(body), own.privateKey).toString('base64') },
+        headers: {
+          'content-type': 'application/json',
+          'x-siqsignature': sign('sha256', Buffer.from(body), own.privateKey).toString('base64'),
+        },
         body,
       })
     expect((await post('not json')).status).toBe(400)
     expect((await post('{"no":"event"}')).status).toBe(400)
-    expect((await post(JSON.stringify({ event: 'conversation.rated', entity_id: '1', version: '1', entity: { rating: '5' } }))).status).toBe(200)
+    expect(
+      (
+        await post(
+          JSON.stringify({ event: 'conversation.rated', entity_id: '1', version: '1', entity: { rating: '5' } })
+        )
+      ).status
+    ).toBe(200)
   })
 })
 
@@ -119,7 +142,12 @@ describe('assignment', () => {
 
   it('a transfer re-assigns: hitlAssigned again, with the new operator', async () => {
     const chat = await assignedChat('Bob')
-    const other = await zoho.addOperator({ firstName: 'Tess', lastName: 'Transfer', email: 'Tess@Example.com', status: 'available' })
+    const other = await zoho.addOperator({
+      firstName: 'Tess',
+      lastName: 'Transfer',
+      email: 'Tess@Example.com',
+      status: 'available',
+    })
     await zoho.transfer(chat.chatId, { operatorId: String(other.id), resolve: 'accept' })
     await waitFor('second hitlAssigned', async () => eventsOf(chat.conversationId, 'hitlAssigned').length >= 2)
     const second = eventsOf(chat.conversationId, 'hitlAssigned')[1]!
@@ -131,13 +159,21 @@ describe('assignment', () => {
   it('an attender.updated that arrives before startHitl returned still reaches the plugin, after it returned', async () => {
     await zoho.setSettings({ autoAssignDelayMs: 0 })
     // Botpress is slow to create the conversation: SalesIQ's assignment arrives while startHitl is still running.
-    stack.botpress.faults.add({ path: '/v1/chat/conversations/get-or-create', method: 'POST', latencyMs: 700, count: 1 })
+    stack.botpress.faults.add({
+      path: '/v1/chat/conversations/get-or-create',
+      method: 'POST',
+      latencyMs: 700,
+      count: 1,
+    })
     const due: Array<{ at: number; conversationId?: string; type: string }> = []
     const onDue = (e: { event: { type: string; conversationId?: string } }) => due.push({ at: Date.now(), ...e.event })
     stack.botpress.events.on('event.due', onDue)
     try {
       const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name: 'Early' })
-      const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', { userId, messageHistory: [] })
+      const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', {
+        userId,
+        messageHistory: [],
+      })
       const returnedAt = Date.now()
       const chatId = bot().conversations.find((c) => c.id === conversationId)!.tags.chatId!
       const [delivery] = await delivered('conversation.attender.updated', chatId)
@@ -197,7 +233,9 @@ describe('operator messages', () => {
   it('a file SalesIQ will not hand over still reaches the user, as a text naming it', async () => {
     const chat = await assignedChat('Gus')
     await zoho.addFault({ path: '/api/v2/*/attachments/*', status: 500, count: 10 })
-    await zoho.operatorReply(chat.chatId, { file: { name: 'invoice.pdf', contentType: 'application/pdf', data: '%PDF-1.4' } })
+    await zoho.operatorReply(chat.chatId, {
+      file: { name: 'invoice.pdf', contentType: 'application/pdf', data: '%PDF-1.4' },
+    })
     const msg = await waitFor('text', async () => messagesOf(chat.conversationId).find((m) => m.type === 'text'))
     expect(String(msg.payload.text)).toContain('invoice.pdf')
   })

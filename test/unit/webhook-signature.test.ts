@@ -11,7 +11,11 @@ const bare = (k: typeof a) => k.publicKey.export({ format: 'der', type: 'spki' }
 const pem = (k: typeof a) => k.publicKey.export({ format: 'pem', type: 'spki' }).toString()
 const signed = (k: typeof a, body: string) => sign('sha256', Buffer.from(body, 'utf8'), k.privateKey).toString('base64')
 
-const body = JSON.stringify({ event: 'conversation.operator.replied', entity_id: '1', entity: { message: { text: 'héllo ✓' } } })
+const body = JSON.stringify({
+  event: 'conversation.operator.replied',
+  entity_id: '1',
+  entity: { message: { text: 'héllo ✓' } },
+})
 
 describe('webhook signature (RSA SHA256withRSA over the raw body)', () => {
   it('accepts a signature by a bare Base64 DER key and by a PEM key', () => {

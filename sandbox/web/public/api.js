@@ -30,7 +30,8 @@ export const put = (url, body) => call('PUT', url, body ?? {})
 export const visitorApi = {
   start: (name, email) => post('/api/visitors', { name, ...(email ? { email } : {}) }),
   read: (conversationId) => get(`/api/visitors/${encodeURIComponent(conversationId)}`),
-  sendText: (conversationId, userId, text) => post(`/api/visitors/${encodeURIComponent(conversationId)}/messages`, { userId, text }),
+  sendText: (conversationId, userId, text) =>
+    post(`/api/visitors/${encodeURIComponent(conversationId)}/messages`, { userId, text }),
   /** A choice answer: the option's value is the text the bot reads (as webchat sends it); the label is for display. */
   sendChoice: (conversationId, userId, option) =>
     post(`/api/visitors/${encodeURIComponent(conversationId)}/messages`, {

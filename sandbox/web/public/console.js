@@ -65,7 +65,9 @@ function renderOperators() {
 
 function chatSummary(c) {
   const attender = c.attender?.name
-  const transfer = c.pending_transfer ? ` · transfer to ${operatorById(c.pending_transfer.toOperatorId)?.first_name ?? 'department'} pending` : ''
+  const transfer = c.pending_transfer
+    ? ` · transfer to ${operatorById(c.pending_transfer.toOperatorId)?.first_name ?? 'department'} pending`
+    : ''
   return `${STATE_LABEL[c.state] ?? c.state}${attender ? ` · ${attender}` : ''}${transfer}`
 }
 
@@ -107,7 +109,13 @@ function messageItem(m) {
     file
       ? h(
           'a',
-          { href: file.url, target: '_blank', rel: 'noopener', class: 'file-link', title: 'SalesIQ attachment (the emulator may ask for an OAuth token)' },
+          {
+            href: file.url,
+            target: '_blank',
+            rel: 'noopener',
+            class: 'file-link',
+            title: 'SalesIQ attachment (the emulator may ask for an OAuth token)',
+          },
           `File: ${file.name} (${Math.ceil((file.size ?? 0) / 1024)} KB)`
         )
       : null,
@@ -126,8 +134,14 @@ function renderDetail() {
   state.dataset.state = c.state
 
   const open = OPEN.has(c.state)
-  const buttons = { accept: c.state === 'waiting', transfer: open && !c.pending_transfer, complete: open, miss: c.state === 'waiting' }
-  for (const [action, enabled] of Object.entries(buttons)) $(`#console-detail [data-action="${action}"]`).disabled = !enabled
+  const buttons = {
+    accept: c.state === 'waiting',
+    transfer: open && !c.pending_transfer,
+    complete: open,
+    miss: c.state === 'waiting',
+  }
+  for (const [action, enabled] of Object.entries(buttons))
+    $(`#console-detail [data-action="${action}"]`).disabled = !enabled
   for (const el of $('#console-compose').elements) el.disabled = !open
 
   const targets = operators.filter((o) => o.id !== c.attender?.id)
@@ -139,8 +153,12 @@ function renderDetail() {
   if (targets.some((o) => o.id === previous)) transferTo.value = previous
 
   const replyAs = c.attender?.name ?? fullName(operatorById(actingId) ?? { first_name: '?', last_name: '' })
-  $('#console-compose').elements.text.placeholder = open ? `Reply as ${replyAs}` : `This chat is ${STATE_LABEL[c.state].toLowerCase()}`
-  renderIfChanged($('#console-messages'), `${c.id}|${c.messages.map((m) => m.msgid).join(',')}`, () => c.messages.map(messageItem))
+  $('#console-compose').elements.text.placeholder = open
+    ? `Reply as ${replyAs}`
+    : `This chat is ${STATE_LABEL[c.state].toLowerCase()}`
+  renderIfChanged($('#console-messages'), `${c.id}|${c.messages.map((m) => m.msgid).join(',')}`, () =>
+    c.messages.map(messageItem)
+  )
 }
 
 function render() {
@@ -153,7 +171,10 @@ async function refresh() {
   try {
     ;[operators, chats] = await Promise.all([zohoApi.operators(), zohoApi.conversations()])
     // Pick the newest open chat when none is selected, as SalesIQ pops a new chat up.
-    if (!selected()) selectedId = chats.filter((c) => OPEN.has(c.state)).sort((a, b) => Number(b.start_time) - Number(a.start_time))[0]?.id ?? null
+    if (!selected())
+      selectedId =
+        chats.filter((c) => OPEN.has(c.state)).sort((a, b) => Number(b.start_time) - Number(a.start_time))[0]?.id ??
+        null
     render()
   } catch (err) {
     showError(errorBox(), err)
@@ -228,7 +249,9 @@ export function initConsole(config) {
     if (!file || !c) return
     act(async () => {
       const base64 = await readBase64(file)
-      await zohoApi.reply(c.id, replier(c), { file: { name: file.name, contentType: file.type || 'application/octet-stream', base64 } })
+      await zohoApi.reply(c.id, replier(c), {
+        file: { name: file.name, contentType: file.type || 'application/octet-stream', base64 },
+      })
     })
   })
 

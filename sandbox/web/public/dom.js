@@ -1,4 +1,4 @@
-/* global document */
+/* global document, Node */
 /** Tiny DOM helpers: build elements without innerHTML (every text is set as text, never parsed). */
 
 /**

@@ -18,8 +18,16 @@ function row(item) {
   const failed = typeof item.status === 'number' && item.status >= 400
   return h(
     'li',
-    { class: `tl-item src-${item.source}${failed ? ' failed' : ''}`, dataset: { testid: 'timeline-item', source: item.source }, hidden: hidden.has(item.source) },
-    h('span', { class: 'tl-time' }, new Date(item.at).toLocaleTimeString([], { hour12: false }) + `.${String(item.at % 1000).padStart(3, '0')}`),
+    {
+      class: `tl-item src-${item.source}${failed ? ' failed' : ''}`,
+      dataset: { testid: 'timeline-item', source: item.source },
+      hidden: hidden.has(item.source),
+    },
+    h(
+      'span',
+      { class: 'tl-time' },
+      new Date(item.at).toLocaleTimeString([], { hour12: false }) + `.${String(item.at % 1000).padStart(3, '0')}`
+    ),
     h('span', { class: 'tl-source' }, item.source),
     h('span', { class: 'tl-kind' }, item.kind),
     h('span', { class: 'tl-summary' }, item.summary),

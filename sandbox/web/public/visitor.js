@@ -34,7 +34,9 @@ function statusLine(status) {
     case 'agent':
       return { key: 'agent', text: `Agent ${status.agentName ?? '(unknown)'} joined` }
     default:
-      return visitor.escalated ? { key: 'back-to-bot', text: 'Back to the bot' } : { key: 'bot', text: 'Talking to the bot' }
+      return visitor.escalated
+        ? { key: 'back-to-bot', text: 'Back to the bot' }
+        : { key: 'bot', text: 'Talking to the bot' }
   }
 }
 
@@ -66,14 +68,30 @@ function messageBody(m, isLastChoice) {
       ]
     case 'image':
       return [
-        h('a', { href: p.imageUrl, target: '_blank', rel: 'noopener' }, h('img', { src: p.imageUrl, alt: p.title ?? 'image', class: 'inline-image' })),
+        h(
+          'a',
+          { href: p.imageUrl, target: '_blank', rel: 'noopener' },
+          h('img', { src: p.imageUrl, alt: p.title ?? 'image', class: 'inline-image' })
+        ),
         p.title ? h('div', { class: 'caption' }, p.title) : null,
       ]
     case 'file':
-      return [h('a', { href: p.fileUrl, target: '_blank', rel: 'noopener', class: 'file-link', dataset: { testid: 'file-link' } }, `File: ${p.title ?? p.fileUrl}`)]
+      return [
+        h(
+          'a',
+          { href: p.fileUrl, target: '_blank', rel: 'noopener', class: 'file-link', dataset: { testid: 'file-link' } },
+          `File: ${p.title ?? p.fileUrl}`
+        ),
+      ]
     case 'video':
     case 'audio':
-      return [h('a', { href: p[`${m.type}Url`], target: '_blank', rel: 'noopener' }, `${m.type}: ${p.title ?? p[`${m.type}Url`]}`)]
+      return [
+        h(
+          'a',
+          { href: p[`${m.type}Url`], target: '_blank', rel: 'noopener' },
+          `${m.type}: ${p.title ?? p[`${m.type}Url`]}`
+        ),
+      ]
     default:
       return [h('pre', { class: 'raw' }, `${m.type}: ${JSON.stringify(p)}`)]
   }
@@ -88,7 +106,13 @@ function renderMessages(messages, status) {
       h(
         'li',
         { class: `msg from-${m.author}`, dataset: { testid: 'visitor-message', author: m.author } },
-        h('div', { class: 'meta' }, m.author === 'agent' ? `${m.authorName} · agent` : m.author === 'bot' ? 'Bot' : m.authorName, ' · ', time(m.createdAt)),
+        h(
+          'div',
+          { class: 'meta' },
+          m.author === 'agent' ? `${m.authorName} · agent` : m.author === 'bot' ? 'Bot' : m.authorName,
+          ' · ',
+          time(m.createdAt)
+        ),
         ...messageBody(m, choicesLive && m === lastChoice)
       )
     )
