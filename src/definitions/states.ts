@@ -59,6 +59,7 @@ export const states = {
   ended: {
     type: 'conversation',
     // Set once (getOrSetState): whoever ends the session first (stopHitl, completed, missed) wins; the rest are no-ops.
-    schema: z.object({ by: z.string(), nonce: z.string(), at: z.number() }),
+    // `done` is set once the plugin was told, so a winner that failed midway is finished by SalesIQ's redelivery.
+    schema: z.object({ by: z.string(), nonce: z.string(), at: z.number(), done: z.boolean().optional() }),
   },
 } as const

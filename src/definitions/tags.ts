@@ -12,6 +12,7 @@ export const conversationTags = {
   visitorChatId: { title: 'SalesIQ visitor conversation ID', description: 'Hex id of the chat on the visitor side' },
   userId: { title: 'Botpress end user ID', description: 'The Botpress user the chat was opened for' },
   openedAt: { title: 'Opened at', description: 'Epoch ms when startHitl mapped the chat' },
+  handedOverAt: { title: 'Handed over at', description: 'Epoch ms when startHitl returned the conversation to the plugin' },
   operatorId: { title: 'Current operator ID', description: 'SalesIQ operator currently assigned' },
   assignedAt: { title: 'Assigned at', description: 'SalesIQ event_time of the latest assignment handled' },
 } as const

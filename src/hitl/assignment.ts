@@ -4,8 +4,19 @@ import { operatorUserId, type Operator } from './operators'
 
 /** The HITL plugin drops events that arrive before startHitl returned: such assignments are delivered this late. */
 export const EARLY_ASSIGNMENT_DELAY_MS = 2500
-/** A chat mapped less than this ago may still be inside its startHitl call. */
-export const RECENTLY_OPENED_MS = 10_000
+/** After startHitl returned, the plugin needs a moment to mark the session active. */
+export const HANDOVER_SETTLE_MS = 1000
+
+/**
+ * How long to hold back `hitlAssigned` for this conversation: the full early delay while startHitl has not returned
+ * yet (no `handedOverAt`), the rest of the settling moment just after it did, nothing later.
+ */
+export function assignmentDelayMs(tags: Record<string, string | undefined>, now = Date.now()): number | undefined {
+  const handedOverAt = Number(tags.handedOverAt ?? 0)
+  if (!handedOverAt) return EARLY_ASSIGNMENT_DELAY_MS
+  const wait = handedOverAt + HANDOVER_SETTLE_MS - now
+  return wait > 0 ? wait : undefined
+}
 const CLAIM_TTL_MS = 60_000
 
 export type Assignment = { operator: Operator; eventTime: number; delayMs?: number }

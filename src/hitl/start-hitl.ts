@@ -60,6 +60,8 @@ export const startHitl = async (props: Props): Promise<{ conversationId: string 
   if (parked) await announceAssignment(props, conversation, { ...parked, delayMs: EARLY_ASSIGNMENT_DELAY_MS })
 
   await sendTranscript(props, salesiq, opened.chatId, input.messageHistory as HistoryMessage[], name)
+  // From now on the plugin knows the conversation: assignments need only a short settling delay (see on-assignment).
+  await client.updateConversation({ id: conversation.id, tags: { handedOverAt: String(Date.now()) } })
   logger.forBot().info(`Opened SalesIQ chat ${opened.chatId} for user ${user.id} (conversation ${conversation.id})`)
   return { conversationId: conversation.id }
 }

@@ -11,7 +11,8 @@ import { getHitlConversation } from './hitl-conversation'
 export const stopHitl: bp.IntegrationProps['actions']['stopHitl'] = async (props) => {
   const { client, input, logger } = props
   const { chatId } = await getHitlConversation(client, input.conversationId)
-  await claimEnd(client, input.conversationId, 'stopHitl')
+  // The plugin itself asked: it needs no hitlStopped, so the claim is finished at once.
+  await (await claimEnd(client, input.conversationId, 'stopHitl')).finish()
   const { salesiq } = await asRuntimeErrors('connecting to Zoho SalesIQ', () => connect(props))
   const outcome = await asRuntimeErrors('closing the SalesIQ chat', () => salesiq.closeConversation(chatId))
   logger.forBot().info(`SalesIQ chat ${chatId} ${outcome === 'closed' ? 'closed' : 'was already closed'}`)

@@ -14,7 +14,7 @@ export type Connection = { salesiq: SalesIQClient; tokens: TokenManager; region:
  */
 export async function connect(props: bp.CommonHandlerProps): Promise<Connection> {
   const config = props.ctx.configuration
-  const oauth = await readIntegrationState(props, 'oauth')
+  const oauth = await readOAuth(props)
   const refreshToken = oauth?.refreshToken || config.refreshToken
   if (!refreshToken) throw notConnectedError(props)
   const region: Region = isRegion(oauth?.region) ? oauth.region : config.region
@@ -30,6 +30,26 @@ export async function connect(props: bp.CommonHandlerProps): Promise<Connection>
   )
   return { salesiq: new SalesIQClient(tokens, region, config.screenName), tokens, region, config }
 }
+
+/**
+ * The OAuth state changes once in a blue moon; reading it on every relayed message would cost a Botpress call each.
+ * A short memory cache is safe: a replaced refresh token stays valid at Zoho, and "not connected" is never cached.
+ */
+const OAUTH_CACHE_MS = 30_000
+const oauthCache = new Map<string, { value: bp.States['oauth'] | undefined; until: number }>()
+
+async function readOAuth(props: bp.CommonHandlerProps) {
+  const key = props.ctx.integrationId
+  const cached = oauthCache.get(key)
+  if (cached && cached.until > Date.now()) return cached.value
+  const value = await readIntegrationState(props, 'oauth')
+  if (value?.refreshToken || props.ctx.configuration.refreshToken)
+    oauthCache.set(key, { value, until: Date.now() + OAUTH_CACHE_MS })
+  return value
+}
+
+/** After the OAuth redirect stored a new refresh token, this instance uses it at once. */
+export const forgetOAuthCache = (integrationId: string) => oauthCache.delete(integrationId)
 
 export function notConnectedError(props: bp.CommonHandlerProps): RuntimeError {
   return new RuntimeError(

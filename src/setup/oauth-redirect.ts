@@ -1,5 +1,6 @@
 import type { Response } from '@botpress/sdk'
 import type * as bp from '.botpress'
+import { forgetOAuthCache } from '../runtime/connection'
 import { BotpressTokenStore } from '../state/token-store'
 import { isZohoError } from '../zoho/errors'
 import { exchangeAuthorizationCode } from '../zoho/oauth'
@@ -89,6 +90,7 @@ export async function handleOAuthRedirect(props: Props, query: URLSearchParams):
       obtainedAt: new Date().toISOString(),
     },
   })
+  forgetOAuthCache(ctx.integrationId)
   // The exchange already gave an access token: share it, so the setup below spends no refresh (10 per 10 minutes).
   const now = Date.now()
   await new BotpressTokenStore(props).writeToken({

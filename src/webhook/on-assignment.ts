@@ -1,14 +1,14 @@
 import type * as bp from '.botpress'
-import { announceAssignment, EARLY_ASSIGNMENT_DELAY_MS, RECENTLY_OPENED_MS } from '../hitl/assignment'
+import { announceAssignment, assignmentDelayMs } from '../hitl/assignment'
 import { parkAssignment } from '../hitl/parking'
 import { newOwner, type Delivery } from '../zoho/webhook-payload'
-import { findHitlConversation, type HitlConversation } from './find-conversation'
+import { findHitlConversation } from './find-conversation'
 
 /**
  * `attender.updated` and `transfer.accepted`: the chat's (new) operator becomes the agent (`hitlAssigned`).
  * SalesIQ auto-assigns ~100 ms after the chat opens, often before startHitl has mapped it or returned; the plugin
  * drops events that come that early. So: unmapped chat → park the assignment for startHitl to pick up; chat mapped
- * moments ago → schedule the event a little later.
+ * moments ago → schedule the event a little later (assignmentDelayMs).
  */
 export async function onAssignment(props: bp.CommonHandlerProps, delivery: Delivery): Promise<string> {
   const operator = newOwner(delivery.entity, delivery.event)
@@ -27,11 +27,6 @@ export async function onAssignment(props: bp.CommonHandlerProps, delivery: Deliv
     if (!conversation) return 'parked (chat not mapped yet, or not ours)'
   }
   if (delivery.event.includes('transfer') && conversation.tags.operatorId === operator.id) return 'same operator'
-  const outcome = await announceAssignment(props, conversation, { ...assignment, delayMs: delayFor(conversation) })
+  const outcome = await announceAssignment(props, conversation, { ...assignment, delayMs: assignmentDelayMs(conversation.tags) })
   return `assignment ${outcome}`
-}
-
-const delayFor = (conversation: HitlConversation) => {
-  const openedAt = Number(conversation.tags.openedAt ?? 0)
-  return Date.now() - openedAt < RECENTLY_OPENED_MS ? EARLY_ASSIGNMENT_DELAY_MS : undefined
 }

@@ -18,7 +18,8 @@ export async function onEnd(
 ): Promise<string> {
   const conversation = await findHitlConversation(props.client, delivery.chatId, delivery.visitorChatId)
   if (!conversation) return 'chat not opened by this integration'
-  if (!(await claimEnd(props.client, conversation.id, by))) return 'already ended'
+  const claim = await claimEnd(props.client, conversation.id, by)
+  if (!claim.won) return 'already ended'
 
   const config = props.ctx.configuration
   // Defaults apply when the field was never saved; an empty text means "send nothing".
@@ -42,6 +43,7 @@ export async function onEnd(
     payload: { conversationId: conversation.id },
     conversationId: conversation.id,
   })
+  await claim.finish()
   props.logger
     .forBot()
     .info(

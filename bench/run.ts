@@ -1,0 +1,83 @@
+/**
+ * `npm run bench` (full, minutes) / `npm run bench -- --quick` (CI, under a minute, exits non-zero when a figure is
+ * insane). Runs the built integration (`npm run build` first) against the emulators on 127.0.0.1, prints a table and
+ * writes bench/results.json (bench/results.quick.json for --quick). `--only=latency,tokens,throughput,cold` picks phases;
+ * `--profile` writes CPU profiles of the integration during the throughput phase (bench/profiles/) and prints a summary.
+ */
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { placeSelf } from './cpu'
+import { figures, table, type Results } from './figures'
+import { bareRoundTrip } from './phases/floor'
+import { coldStartPhase } from './phases/cold-start'
+import { latencyPhase } from './phases/latency'
+import { throughputPhase } from './phases/throughput'
+import { tokenPhase } from './phases/tokens'
+import { machine } from './proc'
+import { disableProfiling, enableProfiling, summarizeProfiles } from './profile'
+import { PROFILES } from './profiles'
+import { sanityProblems } from './sanity'
+import { benchStack } from './stack'
+
+async function main() {
+  const quick = process.argv.includes('--quick')
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',')
+  const want = (phase: string) => !only || only.includes(phase)
+  const p = quick ? PROFILES.quick : PROFILES.full
+  const placement = placeSelf()
+  const started = new Date()
+  const log = (s: string) => console.error(`[bench ${((Date.now() - started.getTime()) / 1000).toFixed(1)}s] ${s}`)
+  log(`${quick ? 'quick' : 'full'} run; ${placement.note}`)
+
+  const r: Results = {}
+  if (want('latency')) {
+    log('floor: bare round trips to the Zoho emulator')
+    const stack = await benchStack({ register: false })
+    try {
+      r.floor = await bareRoundTrip(`${stack.zoho.url}/_emulator/settings`, p.floorSamples)
+    } finally {
+      await stack.close()
+    }
+    log(`latency: ${p.latency.samples} messages each way, one at a time`)
+    r.latency = await latencyPhase(p.latency)
+  }
+  if (want('tokens')) {
+    log(`tokens: ${p.tokens.lifetimes} lifetimes of ${p.tokens.lifetimeSec} s`)
+    r.tokens = await tokenPhase(p.tokens)
+  }
+  if (want('throughput')) {
+    log(`throughput: ${p.throughput.sessions} sessions × ${p.throughput.messagesPerSession} messages, ${p.throughput.concurrency} in flight`)
+    const profileDir = process.argv.includes('--profile') ? path.join(__dirname, 'profiles', String(Date.now())) : undefined
+    if (profileDir) enableProfiling(profileDir)
+    r.throughput = await throughputPhase(p.throughput)
+    disableProfiling()
+    if (profileDir) {
+      const summary = summarizeProfiles(profileDir)
+      log(`integration CPU profile (${profileDir}), ${summary.totalMs.toFixed(0)} ms sampled; self time by module:`)
+      for (const [where, ms] of summary.byModule) console.error(`  ${((100 * ms) / summary.totalMs).toFixed(1).padStart(5)}%  ${where}`)
+      console.error('  by function:')
+      for (const [fn, ms] of summary.byFunction) console.error(`  ${((100 * ms) / summary.totalMs).toFixed(1).padStart(5)}%  ${fn}`)
+    }
+  }
+  if (want('cold')) {
+    log('cold start and bundle size')
+    r.coldStart = await coldStartPhase(p.coldStartRuns)
+  }
+
+  const list = figures(r)
+  const problems = sanityProblems(r)
+  console.log(table(list))
+  const out = path.join(__dirname, quick ? 'results.quick.json' : 'results.json')
+  const json = { mode: quick ? 'quick' : 'full', startedAt: started.toISOString(), machine: machine(), placement, profile: p, figures: list, problems, raw: r }
+  writeFileSync(out, JSON.stringify(json, null, 2) + '\n')
+  log(`wrote ${path.relative(process.cwd(), out)}`)
+  if (problems.length) {
+    console.error(`\nInsane figures:\n- ${problems.join('\n- ')}`)
+    if (quick) process.exitCode = 1
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exitCode = 1
+})

@@ -1,0 +1,37 @@
+import type { Results } from './figures'
+import type { DriveReport } from './load/generator'
+
+/** What `--quick` insists on (CI): nothing lost or duplicated, the floors roughly met, nothing absurd. */
+export function sanityProblems(r: Results): string[] {
+  const problems: string[] = []
+  const runs: Array<[string, DriveReport | undefined]> = [
+    ['latency/visitor', r.latency?.visitorRun],
+    ['latency/operator', r.latency?.operatorRun],
+    ['tokens', r.tokens?.run],
+    ['throughput', r.throughput?.run],
+  ]
+  for (const [name, run] of runs) {
+    if (!run) continue
+    for (const d of ['visitor', 'operator'] as const) {
+      const t = run[d]
+      if (t.lost) problems.push(`${name}: ${t.lost} ${d} message(s) lost`)
+      if (t.duplicated) problems.push(`${name}: ${t.duplicated} ${d} message(s) duplicated`)
+      if (t.failedReported) problems.push(`${name}: ${t.failedReported} ${d} message(s) failed`)
+    }
+  }
+  const check = (ok: boolean, what: string) => ok || problems.push(what)
+  if (r.latency) {
+    const { zohoPerVisitorMessage: z, botpressPerOperatorMessage: b } = r.latency
+    check(z >= 0.99 && z <= 1.05, `Zoho API calls per visitor message ${z.toFixed(2)} (expected ~1)`)
+    check(b <= 6, `Botpress API calls per operator message ${b.toFixed(2)} (more than 6)`)
+    check(r.latency.visitorRun.visitor.latency.p99 < 1000, 'visitor → operator p99 over 1 s')
+    check(r.latency.operatorRun.operator.latency.p99 < 1000, 'operator → visitor p99 over 1 s')
+  }
+  if (r.tokens) check(r.tokens.perLifetime <= 2, `${r.tokens.perLifetime.toFixed(2)} token requests per token lifetime (a refresh storm?)`)
+  if (r.throughput) {
+    check(r.throughput.run.deliveredPerSec > 20, `only ${r.throughput.run.deliveredPerSec.toFixed(1)} msg/s`)
+    check(r.throughput.memory.afterLoad.rssKb < 512 * 1024, 'integration RSS over 512 MB')
+  }
+  if (r.coldStart) check(r.coldStart.coldStartMs < 5000, `cold start ${r.coldStart.coldStartMs.toFixed(0)} ms`)
+  return problems
+}

@@ -1,0 +1,39 @@
+import { TEXTS } from '../../../sandbox/bot/hitl-bot'
+import type { Stack } from '../../../sandbox/stack'
+import { waitFor, zoho } from '../../harness/helpers'
+import { Visitor } from '../../harness/visitor'
+
+let seq = 0
+
+/** A visitor on the page who asked for a human and got one: the SalesIQ chat id and the hitl conversation id. */
+export async function agentSession(stack: Stack, name = `V${++seq}-${Math.random().toString(36).slice(2, 6)}`) {
+  const visitor = await new Visitor(stack, name).start()
+  await visitor.say('talk to a human')
+  const status = await visitor.waitForStatus('agent', 20_000)
+  const chatId = await chatIdOf(stack, name)
+  return { visitor, chatId, hitlConversationId: status.hitlConversationId! }
+}
+
+export const chatIdOf = (stack: Stack, visitorName: string) =>
+  waitFor(`the SalesIQ chat of ${visitorName}`, async () => {
+    const list = await zoho<any[]>(stack, 'GET', '/conversations')
+    return list.find((c) => c.visitor?.name === visitorName)?.id as string | undefined
+  })
+
+/** Texts the operator sees from the visitor, in the SalesIQ chat. */
+export async function operatorSees(stack: Stack, chatId: string): Promise<string[]> {
+  const chat = await zoho(stack, 'GET', `/conversations/${chatId}`)
+  return (chat.messages as any[]).filter((m) => m.sender?.type === 'visitor').map((m) => String(m.message?.text ?? ''))
+}
+
+/** Visitor-side notices "could not be delivered", each naming the hitl message that failed. */
+export async function failureNotices(stack: Stack, visitor: Visitor): Promise<Array<{ text: string; failedText?: string }>> {
+  const view = await visitor.view()
+  const bot = stack.botpress.dump().bots[stack.identity.botId]!
+  return view.messages
+    .filter((m) => m.author === 'bot' && String(m.payload.text ?? '').startsWith(TEXTS.notDelivered))
+    .map((m) => ({
+      text: String(m.payload.text),
+      failedText: bot.messages.find((x) => x.id === m.payload.failedMessageId)?.payload?.text as string | undefined,
+    }))
+}
