@@ -88,9 +88,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   zoho.events.on('request', (r) => timeline.add({ at: Date.now(), source: 'zoho', kind: 'api', summary: `${r.method} ${r.path}`, status: r.status }))
   zoho.events.on('delivery', (d) => timeline.add({ at: Date.now(), source: 'zoho', kind: 'webhook', summary: `${d.event} attempt ${d.attempt}`, status: d.status }))
   botpress.events.on('event.created', (e) => timeline.add({ at: Date.now(), source: 'botpress', kind: 'event', summary: e.event.type }))
-  botpress.events.on('message.created', (e) =>
-    timeline.add({ at: Date.now(), source: 'botpress', kind: 'message', summary: `${e.message.type} in ${e.conversation.channel} (${e.message.direction})` })
-  )
+  botpress.events.on('message.created', (e) => timeline.add({ at: Date.now(), source: 'botpress', kind: 'message', summary: describeMessage(e) }))
   bot?.changes.on('dropped', (what) => timeline.add({ at: Date.now(), source: 'bot', kind: 'dropped', summary: what }))
 
   const app = Fastify({ logger: false, exposeHeadRoutes: false, forceCloseConnections: true })
@@ -118,4 +116,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     throw err
   }
   return { url, webhookUrl, zoho, botpress, pool, runtime, bot, identity, configuration, timeline, close }
+}
+
+/** One timeline line per message, saying who wrote to whom. */
+function describeMessage(e: { message: { type: string; direction: string }; conversation: { channel: string } }): string {
+  const { type, direction } = e.message
+  if (e.conversation.channel === 'hitl')
+    return direction === 'incoming' ? `integration → hitl conversation: ${type} (operator or notice)` : `bot → hitl conversation: ${type} (for the operator)`
+  return direction === 'incoming' ? `visitor → bot: ${type}` : `bot → visitor: ${type}`
 }

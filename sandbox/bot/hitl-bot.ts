@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events'
 import type { EmulatorEventMap, Message } from '../botpress/types'
 import type { BotpressRuntime, RuntimeBot } from '../runtime/runtime'
 import { ActionError } from '../runtime/runtime'
-import { botReply, wantsHuman } from './replies'
+import { botReply, ESCALATE_VALUE, wantsHuman } from './replies'
 import type { BotStatus, Session } from './session'
 
 type MessageEvent = EmulatorEventMap['message.created'][0]
@@ -80,7 +80,7 @@ export class HitlBot implements RuntimeBot {
       })
       return
     }
-    if (wantsHuman(message)) return this.escalate(conversation.id, message.userId, text)
+    if (wantsHuman(message)) return this.escalate(conversation.id, message.userId, text === ESCALATE_VALUE ? '' : text)
     const reply = botReply(message)
     await this.client.createMessage({ conversationId: conversation.id, userId: this.opts.botId, ...reply, tags: {} })
   }

@@ -37,3 +37,8 @@ export async function failureNotices(stack: Stack, visitor: Visitor): Promise<Ar
       failedText: bot.messages.find((x) => x.id === m.payload.failedMessageId)?.payload?.text as string | undefined,
     }))
 }
+
+/** The seeded available operator takes any number of chats (the suite opens many). */
+export async function roomForAll(stack: Stack) {
+  await zoho(stack, 'PUT', `/operators/${stack.zoho.ids.availableOperatorId}`, { status: 'available', maxConcurrentChats: 100_000 })
+}
