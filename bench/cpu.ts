@@ -5,7 +5,12 @@ import { execFileSync } from 'node:child_process'
  * generator — all in this process) shares the other. `taskset -a` pins every thread of a process; threads created
  * later inherit it. Without taskset (or with one core), the others are reniced so the integration wins.
  */
-export type Placement = { method: 'taskset' | 'nice' | 'none'; integrationCpu?: number; othersCpu?: number; note: string }
+export type Placement = {
+  method: 'taskset' | 'nice' | 'none'
+  integrationCpu?: number
+  othersCpu?: number
+  note: string
+}
 
 const has = (cmd: string) => {
   try {
@@ -18,7 +23,9 @@ const has = (cmd: string) => {
 
 const cpus = (): number[] => {
   try {
-    const list = execFileSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' }).split(':')[1]!.trim()
+    const list = execFileSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' })
+      .split(':')[1]!
+      .trim()
     return list.split(',').flatMap((part) => {
       const [a, b] = part.split('-').map(Number)
       return b === undefined ? [a!] : Array.from({ length: b - a! + 1 }, (_, i) => a! + i)
@@ -45,7 +52,10 @@ export function placeSelf(): Placement {
     }
   } else if (has('renice')) {
     execFileSync('renice', ['-n', '10', '-p', String(process.pid)], { stdio: 'ignore' })
-    placement = { method: 'nice', note: 'one CPU available: emulators and generator reniced to +10, the integration at 0' }
+    placement = {
+      method: 'nice',
+      note: 'one CPU available: emulators and generator reniced to +10, the integration at 0',
+    }
   } else placement = { method: 'none', note: 'no taskset/renice: processes share the CPUs unmanaged' }
   return placement
 }
@@ -53,6 +63,7 @@ export function placeSelf(): Placement {
 /** Puts an integration (or floor-probe) process on the integration's CPU. */
 export function placeIntegration(pid: number): void {
   const p = placeSelf()
-  if (p.method === 'taskset') execFileSync('taskset', ['-a', '-cp', String(p.integrationCpu), String(pid)], { stdio: 'ignore' })
+  if (p.method === 'taskset')
+    execFileSync('taskset', ['-a', '-cp', String(p.integrationCpu), String(pid)], { stdio: 'ignore' })
   if (p.method === 'nice') execFileSync('renice', ['-n', '0', '-p', String(pid)], { stdio: 'ignore' })
 }

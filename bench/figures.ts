@@ -5,12 +5,27 @@ import type { LatencyResult } from './phases/latency'
 import type { ThroughputResult } from './phases/throughput'
 import type { TokenResult } from './phases/tokens'
 
-export type Figure = { key: string; figure: string; value: number; unit: string; floor?: number; floorIs: string; ratio?: number }
+export type Figure = {
+  key: string
+  figure: string
+  value: number
+  unit: string
+  floor?: number
+  floorIs: string
+  ratio?: number
+}
 
 /** The fewest Botpress API calls an operator message needs: find the hitl conversation by chat id, create the message. */
 export const BOTPRESS_FLOOR_OPERATOR = { calls: 2, names: 'listConversations(tags.chatId) + getOrCreateMessage' }
 
-const fig = (key: string, figure: string, value: number, unit: string, floor: number | undefined, floorIs: string): Figure => ({
+const fig = (
+  key: string,
+  figure: string,
+  value: number,
+  unit: string,
+  floor: number | undefined,
+  floorIs: string
+): Figure => ({
   key,
   figure,
   value: round(value),
@@ -40,38 +55,113 @@ export function figures(r: Results): Figure[] {
     out.push(fig('operatorP99', `operator → visitor p99`, o.p99, 'ms', r.floor.p99, `${rtt}, p99`))
   }
   if (r.latency) {
-    out.push(fig('zohoPerVisitor', 'Zoho API calls per relayed visitor message', r.latency.zohoPerVisitorMessage, 'calls', 1, '1 (the send)'))
     out.push(
-      fig('botpressPerVisitor', 'Botpress API calls per relayed visitor message', r.latency.botpressPerVisitorMessage, 'calls', 0, '0 (message_created carries the conversation)')
+      fig(
+        'zohoPerVisitor',
+        'Zoho API calls per relayed visitor message',
+        r.latency.zohoPerVisitorMessage,
+        'calls',
+        1,
+        '1 (the send)'
+      )
     )
     out.push(
-      fig('botpressPerOperator', 'Botpress API calls per relayed operator message', r.latency.botpressPerOperatorMessage, 'calls', BOTPRESS_FLOOR_OPERATOR.calls, `${BOTPRESS_FLOOR_OPERATOR.calls}: ${BOTPRESS_FLOOR_OPERATOR.names}`)
+      fig(
+        'botpressPerVisitor',
+        'Botpress API calls per relayed visitor message',
+        r.latency.botpressPerVisitorMessage,
+        'calls',
+        0,
+        '0 (message_created carries the conversation)'
+      )
+    )
+    out.push(
+      fig(
+        'botpressPerOperator',
+        'Botpress API calls per relayed operator message',
+        r.latency.botpressPerOperatorMessage,
+        'calls',
+        BOTPRESS_FLOOR_OPERATOR.calls,
+        `${BOTPRESS_FLOOR_OPERATOR.calls}: ${BOTPRESS_FLOOR_OPERATOR.names}`
+      )
     )
   }
   if (r.tokens) {
     const t = r.tokens
     out.push(
-      fig('tokensPerLifetime', `token requests per token lifetime (${t.lifetimeSec} s tokens, ${round(t.lifetimes, 1)} lifetimes, ${t.instances} instances)`, t.perLifetime, 'requests', 1, '1')
+      fig(
+        'tokensPerLifetime',
+        `token requests per token lifetime (${t.lifetimeSec} s tokens, ${round(t.lifetimes, 1)} lifetimes, ${t.instances} instances)`,
+        t.perLifetime,
+        'requests',
+        1,
+        '1'
+      )
     )
   }
   if (r.throughput) {
     const t = r.throughput
     const lost = t.run.visitor.lost + t.run.operator.lost
     const dup = t.run.visitor.duplicated + t.run.operator.duplicated
-    out.push(fig('throughput', `sustained relayed msgs/s, ${t.sessions} sessions, ${t.concurrency} in flight (lost ${lost}, duplicated ${dup})`, t.run.deliveredPerSec, 'msg/s', undefined, '—'))
-    out.push(fig('rss', `integration RSS with ${t.sessions} open sessions, after the load`, t.memory.afterLoad.rssKb / 1024, 'MB', t.memory.idle.rssKb / 1024, 'idle RSS'))
+    out.push(
+      fig(
+        'throughput',
+        `sustained relayed msgs/s, ${t.sessions} sessions, ${t.concurrency} in flight (lost ${lost}, duplicated ${dup})`,
+        t.run.deliveredPerSec,
+        'msg/s',
+        undefined,
+        '—'
+      )
+    )
+    out.push(
+      fig(
+        'rss',
+        `integration RSS with ${t.sessions} open sessions, after the load`,
+        t.memory.afterLoad.rssKb / 1024,
+        'MB',
+        t.memory.idle.rssKb / 1024,
+        'idle RSS'
+      )
+    )
   }
   if (r.coldStart) {
     const c = r.coldStart
-    out.push(fig('bundle', 'bundle size (.botpress/dist/index.cjs)', c.bundleBytes / 1024, 'KiB', c.sdkOnlyBytes / 1024, 'SDK-only bundle'))
-    out.push(fig('coldStart', `cold start: spawn → bundle loaded → first request (median of ${c.runs})`, c.coldStartMs, 'ms', c.sdkOnlyColdStartMs, 'SDK-only integration'))
+    out.push(
+      fig(
+        'bundle',
+        'bundle size (.botpress/dist/index.cjs)',
+        c.bundleBytes / 1024,
+        'KiB',
+        c.sdkOnlyBytes / 1024,
+        'SDK-only bundle'
+      )
+    )
+    out.push(
+      fig(
+        'coldStart',
+        `cold start: spawn → bundle loaded → first request (median of ${c.runs})`,
+        c.coldStartMs,
+        'ms',
+        c.sdkOnlyColdStartMs,
+        'SDK-only integration'
+      )
+    )
     out.push(fig('bundleLoad', 'of which require(bundle)', c.loadMs, 'ms', c.sdkOnlyLoadMs, 'SDK-only require'))
   }
   return out
 }
 
 export function table(list: Figure[]): string {
-  const rows = [['figure', 'value', 'floor', 'ratio', 'floor is'], ...list.map((f) => [f.figure, `${f.value} ${f.unit}`, f.floor === undefined ? '—' : `${f.floor} ${f.unit}`, f.ratio === undefined ? '—' : `×${f.ratio}`, f.floorIs])]
+  const rows = [
+    ['figure', 'value', 'floor', 'ratio', 'floor is'],
+    ...list.map((f) => [
+      f.figure,
+      `${f.value} ${f.unit}`,
+      f.floor === undefined ? '—' : `${f.floor} ${f.unit}`,
+      f.ratio === undefined ? '—' : `×${f.ratio}`,
+      f.floorIs,
+    ]),
+  ]
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`
   return [line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n')

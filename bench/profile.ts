@@ -3,14 +3,25 @@ import path from 'node:path'
 import { BUNDLE } from '../sandbox/runtime/integration-process'
 
 /**
- * `--profile`: integration processes started from now on write a V8 CPU profile (node --cpu-prof) when they stop;
+ * `--profile`: integration processes started from now on write a V8 CPU profile when they stop (SIGTERM);
  * `summarizeProfiles` attributes self time to the bundle's modules (esbuild's `// path` comments) and functions.
  */
 export function enableProfiling(dir: string): void {
   mkdirSync(dir, { recursive: true })
-  const onTerm = path.join(dir, 'exit-on-sigterm.cjs')
-  writeFileSync(onTerm, "process.on('SIGTERM', () => process.exit(0))\n") // so the profile is written on close
-  process.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${dir} --require=${onTerm}`
+  // --cpu-prof is not allowed in NODE_OPTIONS: a preloaded inspector session does the same, and writes on SIGTERM.
+  const preload = path.join(dir, 'cpu-profile.cjs')
+  writeFileSync(
+    preload,
+    `const inspector = require('node:inspector'), fs = require('node:fs')
+const s = new inspector.Session(); s.connect()
+s.post('Profiler.enable', () => s.post('Profiler.start'))
+process.on('SIGTERM', () => s.post('Profiler.stop', (err, r) => {
+  if (!err) fs.writeFileSync(${JSON.stringify(dir)} + '/' + process.pid + '.cpuprofile', JSON.stringify(r.profile))
+  process.exit(0)
+}))
+`
+  )
+  process.env.NODE_OPTIONS = `--require=${preload}`
 }
 
 export function disableProfiling(): void {
@@ -30,7 +41,10 @@ function moduleIndex(): Array<[number, string]> {
   return out
 }
 
-export function summarizeProfiles(dir: string, top = 25): { byModule: Array<[string, number]>; byFunction: Array<[string, number]>; totalMs: number } {
+export function summarizeProfiles(
+  dir: string,
+  top = 25
+): { byModule: Array<[string, number]>; byFunction: Array<[string, number]>; totalMs: number } {
   const modules = moduleIndex()
   const moduleAt = (line: number) => {
     let lo = 0
@@ -54,7 +68,12 @@ export function summarizeProfiles(dir: string, top = 25): { byModule: Array<[str
     profile.samples.forEach((id, i) => {
       const ms = (profile.timeDeltas[i] ?? 0) / 1000
       const { functionName, url, lineNumber } = nodes.get(id)!.callFrame
-      const where = url.endsWith('index.cjs') && url.includes('.botpress') ? moduleAt(lineNumber) : url ? url.replace(/^.*node_modules\//, '').replace(/^node:/, 'node:') : `(${functionName || 'native'})`
+      const where =
+        url.endsWith('index.cjs') && url.includes('.botpress')
+          ? moduleAt(lineNumber)
+          : url
+            ? url.replace(/^.*node_modules\//, '').replace(/^node:/, 'node:')
+            : `(${functionName || 'native'})`
       totalMs += ms
       byModule.set(where, (byModule.get(where) ?? 0) + ms)
       const fn = `${functionName || '(anonymous)'} @ ${where}`

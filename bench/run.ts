@@ -21,7 +21,10 @@ import { benchStack } from './stack'
 
 async function main() {
   const quick = process.argv.includes('--quick')
-  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',')
+  const only = process.argv
+    .find((a) => a.startsWith('--only='))
+    ?.slice(7)
+    .split(',')
   const want = (phase: string) => !only || only.includes(phase)
   const p = quick ? PROFILES.quick : PROFILES.full
   const placement = placeSelf()
@@ -46,17 +49,23 @@ async function main() {
     r.tokens = await tokenPhase(p.tokens)
   }
   if (want('throughput')) {
-    log(`throughput: ${p.throughput.sessions} sessions × ${p.throughput.messagesPerSession} messages, ${p.throughput.concurrency} in flight`)
-    const profileDir = process.argv.includes('--profile') ? path.join(__dirname, 'profiles', String(Date.now())) : undefined
+    log(
+      `throughput: ${p.throughput.sessions} sessions × ${p.throughput.messagesPerSession} messages, ${p.throughput.concurrency} in flight`
+    )
+    const profileDir = process.argv.includes('--profile')
+      ? path.join(__dirname, 'profiles', String(Date.now()))
+      : undefined
     if (profileDir) enableProfiling(profileDir)
     r.throughput = await throughputPhase(p.throughput)
     disableProfiling()
     if (profileDir) {
       const summary = summarizeProfiles(profileDir)
       log(`integration CPU profile (${profileDir}), ${summary.totalMs.toFixed(0)} ms sampled; self time by module:`)
-      for (const [where, ms] of summary.byModule) console.error(`  ${((100 * ms) / summary.totalMs).toFixed(1).padStart(5)}%  ${where}`)
+      for (const [where, ms] of summary.byModule)
+        console.error(`  ${((100 * ms) / summary.totalMs).toFixed(1).padStart(5)}%  ${where}`)
       console.error('  by function:')
-      for (const [fn, ms] of summary.byFunction) console.error(`  ${((100 * ms) / summary.totalMs).toFixed(1).padStart(5)}%  ${fn}`)
+      for (const [fn, ms] of summary.byFunction)
+        console.error(`  ${((100 * ms) / summary.totalMs).toFixed(1).padStart(5)}%  ${fn}`)
     }
   }
   if (want('cold')) {
@@ -68,7 +77,16 @@ async function main() {
   const problems = sanityProblems(r)
   console.log(table(list))
   const out = path.join(__dirname, quick ? 'results.quick.json' : 'results.json')
-  const json = { mode: quick ? 'quick' : 'full', startedAt: started.toISOString(), machine: machine(), placement, profile: p, figures: list, problems, raw: r }
+  const json = {
+    mode: quick ? 'quick' : 'full',
+    startedAt: started.toISOString(),
+    machine: machine(),
+    placement,
+    profile: p,
+    figures: list,
+    problems,
+    raw: r,
+  }
   writeFileSync(out, JSON.stringify(json, null, 2) + '\n')
   log(`wrote ${path.relative(process.cwd(), out)}`)
   if (problems.length) {

@@ -27,7 +27,11 @@ export function sanityProblems(r: Results): string[] {
     check(r.latency.visitorRun.visitor.latency.p99 < 1000, 'visitor → operator p99 over 1 s')
     check(r.latency.operatorRun.operator.latency.p99 < 1000, 'operator → visitor p99 over 1 s')
   }
-  if (r.tokens) check(r.tokens.perLifetime <= 2, `${r.tokens.perLifetime.toFixed(2)} token requests per token lifetime (a refresh storm?)`)
+  if (r.tokens)
+    check(
+      r.tokens.perLifetime <= 2,
+      `${r.tokens.perLifetime.toFixed(2)} token requests per token lifetime (a refresh storm?)`
+    )
   if (r.throughput) {
     check(r.throughput.run.deliveredPerSec > 20, `only ${r.throughput.run.deliveredPerSec.toFixed(1)} msg/s`)
     check(r.throughput.memory.afterLoad.rssKb < 512 * 1024, 'integration RSS over 512 MB')

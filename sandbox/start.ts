@@ -4,11 +4,15 @@ import { startStack } from './stack'
 async function main() {
   const port = Number(process.env.PORT ?? 3000)
   const instances = Number(process.env.SANDBOX_INSTANCES ?? 1)
-  const stack = await startStack({ port, instances })
+  // SANDBOX_OAUTH=1: no refresh token in the configuration, so the setup goes through the emulator's consent page
+  // exactly as hub.md describes it for Zoho (open the authorization link, accept, done).
+  const oauth = process.env.SANDBOX_OAUTH === '1'
+  const stack = await startStack({ port, instances, ...(oauth ? { configuration: { refreshToken: undefined } } : {}) })
   console.log(`Zoho SalesIQ emulator: ${stack.zoho.url}`)
   console.log(`Botpress API emulator: ${stack.botpress.url}`)
   console.log(`Integration instances: ${stack.pool.instances.map((i) => i.url).join(', ')}`)
   console.log(`Webhook URL:           ${stack.webhookUrl}`)
+  if (oauth) console.log(`Authorize (OAuth):     ${stack.webhookUrl}/oauth/start`)
   console.log(`\nSandbox ready: ${stack.url}/`)
   const stop = async () => {
     await stack.close()

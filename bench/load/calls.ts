@@ -21,7 +21,8 @@ export class CallCounter {
 export const total = (counts: Record<string, number>, filter: (op: string) => boolean = () => true) =>
   Object.entries(counts).reduce((n, [op, c]) => (filter(op) ? n + c : n), 0)
 
-const isId = (segment: string) => /^[a-z]+_[A-Za-z0-9_]+$/.test(segment) || /^\d{3,}$/.test(segment) || /^[0-9a-f]{16,}$/.test(segment)
+const isId = (segment: string) =>
+  /^[a-z]+_[A-Za-z0-9_]+$/.test(segment) || /^\d{3,}$/.test(segment) || /^[0-9a-f]{16,}$/.test(segment)
 const normalize = (path: string) =>
   path
     .split('/')
@@ -33,7 +34,12 @@ export function botpressOperation(method: string, path: string): string {
   const p = normalize(path)
   const state = /^\/v1\/chat\/states\/[^/]+\/:id\/([^/]+)(\/get-or-set|\/expiry)?$/.exec(p)
   if (state) {
-    const verb = state[2] === '/get-or-set' ? 'getOrSetState' : state[2] ? 'setStateExpiry' : ({ GET: 'getState', POST: 'setState', PATCH: 'patchState' } as Record<string, string>)[method] ?? method
+    const verb =
+      state[2] === '/get-or-set'
+        ? 'getOrSetState'
+        : state[2]
+          ? 'setStateExpiry'
+          : (({ GET: 'getState', POST: 'setState', PATCH: 'patchState' } as Record<string, string>)[method] ?? method)
     return `${verb}(${state[1]})`
   }
   const known: Record<string, string> = {
@@ -57,7 +63,9 @@ export function botpressOperation(method: string, path: string): string {
 /** A request to the Zoho emulator as what the integration meant by it. */
 export function zohoOperation(method: string, path: string): string {
   if (path === '/oauth/v2/token') return 'token'
-  const p = normalize(path).replace(/^\/api\/visitor\/v1\/[^/]+/, 'visitor:').replace(/^\/api\/v2\/[^/]+/, 'rest:')
+  const p = normalize(path)
+    .replace(/^\/api\/visitor\/v1\/[^/]+/, 'visitor:')
+    .replace(/^\/api\/v2\/[^/]+/, 'rest:')
   if (method === 'POST' && p === 'visitor:/conversations/:id/messages') return 'sendVisitorMessage'
   if (method === 'POST' && p === 'visitor:/conversations') return 'openConversation'
   return `${method} ${p}`

@@ -1,5 +1,4 @@
 import type { Stack } from '../../sandbox/stack'
-import { total } from './calls'
 import { Ledger, type MessageRecord, type Tally } from './ledger'
 import { Observers } from './observers'
 import { openSessions, operatorReply, prepareDesk, type Session } from './sessions'
@@ -41,7 +40,8 @@ export type DriveReport = {
 }
 
 /** Deterministic direction per message: the same plan for the same options. */
-const directionOf = (n: number, share: number): Direction => (((n * 2654435761) >>> 0) % 1000 < share * 1000 ? 'operator' : 'visitor')
+const directionOf = (n: number, share: number): Direction =>
+  ((n * 2654435761) >>> 0) % 1000 < share * 1000 ? 'operator' : 'visitor'
 
 /**
  * The one load generator (benchmarks and the reliability suite): opens HITL sessions the way the HITL plugin does
@@ -100,7 +100,11 @@ export class LoadGenerator {
     const records = this.ledger.select(mine)
     const report = (d: Direction): DirectionReport => {
       const list = records.filter((r) => r.direction === d)
-      return { ...Ledger.tally(list), latency: summarize(Ledger.latencies(list)), endToEnd: summarize(Ledger.endToEnd(list)) }
+      return {
+        ...Ledger.tally(list),
+        latency: summarize(Ledger.latencies(list)),
+        endToEnd: summarize(Ledger.endToEnd(list)),
+      }
     }
     const visitor = report('visitor')
     const operator = report('operator')
@@ -157,4 +161,3 @@ export class LoadGenerator {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-

@@ -20,7 +20,14 @@ export type MessageRecord = {
   warmup: boolean
 }
 
-export type Tally = { sent: number; delivered: number; duplicated: number; failedReported: number; lost: number; retries: number }
+export type Tally = {
+  sent: number
+  delivered: number
+  duplicated: number
+  failedReported: number
+  lost: number
+  retries: number
+}
 
 /** Every message the generator sent, and what became of it. Matching is by the unique id inside the text. */
 export class Ledger {
@@ -28,7 +35,16 @@ export class Ledger {
   private readonly waiters = new Map<string, () => void>()
 
   sent(id: string, direction: Direction, session: string, warmup: boolean): MessageRecord {
-    const r: MessageRecord = { id, direction, session, sentAt: performance.now(), arrivals: [], attempts: {}, failures: [], warmup }
+    const r: MessageRecord = {
+      id,
+      direction,
+      session,
+      sentAt: performance.now(),
+      arrivals: [],
+      attempts: {},
+      failures: [],
+      warmup,
+    }
     this.records.set(id, r)
     return r
   }
@@ -104,7 +120,9 @@ export class Ledger {
 
   /** The integration's share: start → first arrival (ms), warm-up excluded. */
   static latencies(records: MessageRecord[]): number[] {
-    return records.filter((r) => !r.warmup && r.startAt !== undefined && r.arrivals.length).map((r) => r.arrivals[0]! - r.startAt!)
+    return records
+      .filter((r) => !r.warmup && r.startAt !== undefined && r.arrivals.length)
+      .map((r) => r.arrivals[0]! - r.startAt!)
   }
 
   /** Sender to far side (ms), warm-up excluded. */

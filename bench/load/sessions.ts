@@ -16,7 +16,10 @@ async function control(stack: Stack, method: string, path: string, body?: unknow
 /** One available operator who takes every chat, and chats that are never missed while the load runs. */
 export async function prepareDesk(stack: Stack): Promise<void> {
   const { ids } = stack.zoho
-  await control(stack, 'PUT', `/operators/${ids.availableOperatorId}`, { status: 'available', maxConcurrentChats: 1_000_000 })
+  await control(stack, 'PUT', `/operators/${ids.availableOperatorId}`, {
+    status: 'available',
+    maxConcurrentChats: 1_000_000,
+  })
   await control(stack, 'PUT', `/apps/${ids.appId}`, { waitingTimeSec: 24 * 3600, chatAssignment: 'auto_assign' })
 }
 
@@ -29,7 +32,10 @@ export const operatorReply = (stack: Stack, chatId: string, text: string) =>
  * short bot transcript; the SalesIQ chat id is read back from the hitl conversation's tags.
  */
 export async function openSession(stack: Stack, key: string): Promise<Session> {
-  const { userId } = await stack.runtime.callAction<{ userId: string }>('createUser', { name: `Load ${key}`, email: `${key}@example.com` })
+  const { userId } = await stack.runtime.callAction<{ userId: string }>('createUser', {
+    name: `Load ${key}`,
+    email: `${key}@example.com`,
+  })
   const { conversationId } = await stack.runtime.callAction<{ conversationId: string }>(
     'startHitl',
     {

@@ -9,7 +9,13 @@ import { placeIntegration } from '../cpu'
 import { sleep } from '../load/generator'
 
 const ROOT = path.resolve(__dirname, '../..')
-const IDENTITY: Identity = { botId: 'bot_cold', botUserId: 'bot_cold', integrationId: 'int_cold', integrationAlias: 'cold', webhookId: 'wh_cold' }
+const IDENTITY: Identity = {
+  botId: 'bot_cold',
+  botUserId: 'bot_cold',
+  integrationId: 'int_cold',
+  integrationAlias: 'cold',
+  webhookId: 'wh_cold',
+}
 
 /** The SDK alone: an integration with no actions, no channels and a handler that answers 200, bundled the same way. */
 async function buildSdkOnly(): Promise<string> {

@@ -22,7 +22,9 @@ setTimeout(async () => {
  * the integration's CPU (the same hop the integration makes), to a cheap route of the emulator.
  */
 export async function bareRoundTrip(url: string, count: number, warmup = 200): Promise<Summary> {
-  const child = spawn(process.execPath, ['-e', PROBE, url, String(count), String(warmup)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, ['-e', PROBE, url, String(count), String(warmup)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   placeIntegration(child.pid!)
   let out = ''
   child.stdout.on('data', (d) => (out += d))

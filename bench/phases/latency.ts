@@ -3,13 +3,23 @@ import { LoadGenerator, type DriveReport } from '../load/generator'
 import { sleep } from '../load/generator'
 import { benchStack } from '../stack'
 
-export type LatencyResult = { visitorRun: DriveReport; operatorRun: DriveReport; zohoPerVisitorMessage: number; botpressPerOperatorMessage: number; botpressPerVisitorMessage: number }
+export type LatencyResult = {
+  visitorRun: DriveReport
+  operatorRun: DriveReport
+  zohoPerVisitorMessage: number
+  botpressPerOperatorMessage: number
+  botpressPerVisitorMessage: number
+}
 
 /**
  * One message at a time (no queueing), each direction on its own so that the API calls of a run belong to that
  * direction: `samples` measured messages after `warmup` unmeasured ones, spread over `sessions` open sessions.
  */
-export async function latencyPhase(opts: { sessions: number; samples: number; warmup: number }): Promise<LatencyResult> {
+export async function latencyPhase(opts: {
+  sessions: number
+  samples: number
+  warmup: number
+}): Promise<LatencyResult> {
   const stack = await benchStack()
   const load = new LoadGenerator(stack)
   try {

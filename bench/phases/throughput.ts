@@ -7,7 +7,11 @@ export type ThroughputResult = {
   concurrency: number
   openMs: number
   run: DriveReport
-  memory: { idle: { rssKb: number; hwmKb: number }; sessionsOpen: { rssKb: number; hwmKb: number }; afterLoad: { rssKb: number; hwmKb: number } }
+  memory: {
+    idle: { rssKb: number; hwmKb: number }
+    sessionsOpen: { rssKb: number; hwmKb: number }
+    afterLoad: { rssKb: number; hwmKb: number }
+  }
   /** Share of one CPU each side used while the messages ran (1 = a whole core). */
   cpu: { integration: number; emulatorsAndGenerator: number }
 }
@@ -16,7 +20,12 @@ export type ThroughputResult = {
  * `sessions` HITL sessions open at once, then a mixed conversation (half visitor, half operator) on all of them with
  * `concurrency` messages in flight: sustained relayed messages/s, with memory and CPU of the integration process.
  */
-export async function throughputPhase(opts: { sessions: number; messagesPerSession: number; concurrency: number; instances: number }): Promise<ThroughputResult> {
+export async function throughputPhase(opts: {
+  sessions: number
+  messagesPerSession: number
+  concurrency: number
+  instances: number
+}): Promise<ThroughputResult> {
   const stack = await benchStack({ instances: opts.instances })
   const load = new LoadGenerator(stack)
   const pid = stack.pool.instances[0]!.pid
@@ -42,7 +51,14 @@ export async function throughputPhase(opts: { sessions: number; messagesPerSessi
       integration: (cpuSecondsOf(pid) - cpuBefore.integration) / seconds,
       emulatorsAndGenerator: (cpuSecondsOf(process.pid) - cpuBefore.self) / seconds,
     }
-    return { sessions: opts.sessions, concurrency: opts.concurrency, openMs, run, memory: { idle, sessionsOpen, afterLoad: memoryOf(pid) }, cpu }
+    return {
+      sessions: opts.sessions,
+      concurrency: opts.concurrency,
+      openMs,
+      run,
+      memory: { idle, sessionsOpen, afterLoad: memoryOf(pid) },
+      cpu,
+    }
   } finally {
     load.close()
     await stack.close()

@@ -15,7 +15,12 @@ export type TokenResult = {
  * `lifetimes` token lifetimes, with the emulator issuing tokens of `lifetimeSec`, through two instances round-robin
  * (the refresh must be shared, not done per instance). Zoho's real throttle (10 / 10 min) stays on.
  */
-export async function tokenPhase(opts: { lifetimeSec: number; lifetimes: number; intervalMs: number; instances: number }): Promise<TokenResult> {
+export async function tokenPhase(opts: {
+  lifetimeSec: number
+  lifetimes: number
+  intervalMs: number
+  instances: number
+}): Promise<TokenResult> {
   const stack = await benchStack({ instances: opts.instances, zohoSettings: { tokenLifetimeSec: opts.lifetimeSec } })
   const load = new LoadGenerator(stack)
   try {
@@ -35,7 +40,14 @@ export async function tokenPhase(opts: { lifetimeSec: number; lifetimes: number;
     })
     const tokenRequests = run.zohoCalls.token ?? 0
     const lifetimes = run.elapsedMs / 1000 / opts.lifetimeSec
-    return { lifetimeSec: opts.lifetimeSec, lifetimes, instances: opts.instances, tokenRequests, perLifetime: tokenRequests / lifetimes, run }
+    return {
+      lifetimeSec: opts.lifetimeSec,
+      lifetimes,
+      instances: opts.instances,
+      tokenRequests,
+      perLifetime: tokenRequests / lifetimes,
+      run,
+    }
   } finally {
     load.close()
     await stack.close()

@@ -5,36 +5,68 @@ export const states = {
   oauth: {
     type: 'integration',
     schema: z.object({
-      refreshToken: z.string().describe('Refresh token obtained through the OAuth redirect'),
-      region: z.string().optional().describe('Data center detected from the OAuth redirect'),
-      accountsServer: z.string().optional().describe('Accounts server that issued the token'),
-      obtainedAt: z.string().describe('ISO date'),
+      refreshToken: z.string().title('Refresh token').describe('Refresh token obtained through the OAuth redirect'),
+      region: z.string().optional().title('Data center').describe('Data center detected from the OAuth redirect'),
+      accountsServer: z.string().optional().title('Accounts server').describe('Accounts server that issued the token'),
+      obtainedAt: z.string().title('Obtained at').describe('ISO date'),
     }),
   },
   accessToken: {
     type: 'integration',
     schema: z.object({
-      token: z.string(),
-      expiresAt: z.number().describe('Epoch ms'),
-      refreshAt: z.number().optional().describe('Epoch ms after which a new token is fetched ahead of expiry'),
-      credential: z.string().describe('Fingerprint of the refresh token that produced it'),
+      token: z.string().title('Access token').describe('Current Zoho access token, shared by every instance'),
+      expiresAt: z.number().title('Expires at').describe('Epoch ms'),
+      refreshAt: z
+        .number()
+        .optional()
+        .title('Refresh at')
+        .describe('Epoch ms after which a new token is fetched ahead of expiry'),
+      credential: z
+        .string()
+        .title('Credential fingerprint')
+        .describe('Fingerprint of the refresh token that produced it'),
     }),
   },
   tokenRefreshLease: {
     type: 'integration',
-    schema: z.object({ holder: z.string(), until: z.number() }),
+    schema: z.object({
+      holder: z.string().title('Holder').describe('Instance currently refreshing the access token'),
+      until: z.number().title('Until').describe('Epoch ms when the lease lapses'),
+    }),
   },
   tokenThrottle: {
     type: 'integration',
-    schema: z.object({ blockedUntil: z.number(), strikes: z.number() }),
+    schema: z.object({
+      blockedUntil: z
+        .number()
+        .title('Blocked until')
+        .describe('Epoch ms before which no token refresh is attempted (Zoho throttling)'),
+      strikes: z.number().title('Strikes').describe('Throttle answers in a row; the wait grows with each'),
+    }),
   },
   setup: {
     type: 'integration',
     schema: z.object({
-      webhookUrl: z.string().optional(),
-      webhookId: z.string().optional(),
-      publicKeys: z.array(z.string()).default([]),
-      status: z.string().optional().describe('Outcome of the last setup, shown on the OAuth page'),
+      webhookUrl: z
+        .string()
+        .optional()
+        .title('Webhook URL')
+        .describe('Webhook URL received by register (OAuth redirect URI and SalesIQ webhook target)'),
+      webhookId: z
+        .string()
+        .optional()
+        .title('SalesIQ webhook ID')
+        .describe('ID of the SalesIQ webhook this integration manages'),
+      publicKeys: z
+        .array(z.string())
+        .default([])
+        .title('Webhook public keys')
+        .describe('Public keys SalesIQ signs deliveries with, oldest first'),
+      status: z
+        .string()
+        .optional()
+        .title('Setup status')
+        .describe('Outcome of the last setup, shown on the OAuth page'),
     }),
   },
   parkedAssignments: {
@@ -42,11 +74,11 @@ export const states = {
     schema: z.object({}).catchall(
       z
         .object({
-          operatorId: z.string(),
-          operatorName: z.string(),
-          operatorEmail: z.string().optional(),
-          eventTime: z.number(),
-          parkedAt: z.number(),
+          operatorId: z.string().title('Operator ID').describe('SalesIQ operator the chat was assigned to'),
+          operatorName: z.string().title('Operator name').describe('Name of that operator'),
+          operatorEmail: z.string().optional().title('Operator email').describe('Email of that operator'),
+          eventTime: z.number().title('Event time').describe('SalesIQ event_time of the assignment (epoch ms)'),
+          parkedAt: z.number().title('Parked at').describe('Epoch ms when the assignment was parked'),
         })
         .nullable()
     ),
@@ -54,12 +86,20 @@ export const states = {
   assignmentClaim: {
     type: 'conversation',
     // Short-lived: two instances handling the same delivery at once — only the one whose claim is stored acts.
-    schema: z.object({ key: z.string(), nonce: z.string() }),
+    schema: z.object({
+      key: z.string().title('Assignment key').describe('The assignment (delivery) being handled'),
+      nonce: z.string().title('Nonce').describe('Identifies the handler whose claim was stored'),
+    }),
   },
   ended: {
     type: 'conversation',
     // Set once (getOrSetState): whoever ends the session first (stopHitl, completed, missed) wins; the rest are no-ops.
     // `done` is set once the plugin was told, so a winner that failed midway is finished by SalesIQ's redelivery.
-    schema: z.object({ by: z.string(), nonce: z.string(), at: z.number(), done: z.boolean().optional() }),
+    schema: z.object({
+      by: z.string().title('Ended by').describe('What ended the session: stopHitl, completed or missed'),
+      nonce: z.string().title('Nonce').describe('Identifies the handler that won the end'),
+      at: z.number().title('Ended at').describe('Epoch ms'),
+      done: z.boolean().optional().title('Done').describe('True once the HITL plugin was told (hitlStopped)'),
+    }),
   },
 } as const

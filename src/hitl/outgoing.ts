@@ -35,7 +35,9 @@ export async function sendToOperator({ props, conversation, type, payload }: Sen
 
 async function sendOne(props: bp.CommonHandlerProps, salesiq: SalesIQClient, chatId: string, type: string, payload: Payload) {
   if (type === 'bloc') {
-    for (const item of (payload.items as Array<{ type: string; payload: Payload }>) ?? [])
+    const items = Array.isArray(payload.items) ? (payload.items as Array<{ type: string; payload: Payload }>) : []
+    if (!items.length) throw new RuntimeError('An empty bloc message (no items) cannot be sent to SalesIQ.')
+    for (const item of items)
       await sendOne(props, salesiq, chatId, item.type, item.payload ?? {})
     return
   }

@@ -1,7 +1,7 @@
 import { hostsFor, type Region } from './regions'
 import { salesiqRequest, type Body } from './request'
 import type { TokenManager } from './token-manager'
-import { isZohoError } from './errors'
+import { isZohoError, type ZohoError } from './errors'
 
 export type Envelope<T> = { data: T }
 
@@ -25,6 +25,13 @@ export type WebhookObject = {
   events?: string[]
   public_keys?: Array<{ id: string; key: string; created_time?: string | number }>
 }
+
+/**
+ * Only SalesIQ's own words count ("…already ended/closed…"), on a non-5xx answer: the composed message always names
+ * the operation ("closing the conversation"), and a 5xx means nothing was closed.
+ */
+const saysAlreadyOver = (err: ZohoError) =>
+  (err.details.status ?? 200) < 500 && /SalesIQ said: "[^"]*\b(closed|ended|over)\b/i.test(err.message)
 
 const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v))
 
@@ -94,7 +101,7 @@ export class SalesIQClient {
       await this.call('closing the conversation', 'POST', this.rest(`/conversations/${chatId}/close`))
       return 'closed'
     } catch (err) {
-      if (isZohoError(err, 'conversation_closed') || (isZohoError(err, 'invalid_request') && /clos|end/i.test(err.message)))
+      if (isZohoError(err, 'conversation_closed') || (isZohoError(err, 'invalid_request') && saysAlreadyOver(err)))
         return 'already-closed'
       throw err
     }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { zoho } from '../harness/helpers'
 import { Ledger } from './support/ledger'
-import { record } from './support/matrix'
+import { outcome, record } from './support/matrix'
 import { scale } from './support/profile'
 import { agentSession, roomForAll } from './support/session'
 import { closeAndScan, startTracked, type Tracked } from './support/tracked-stack'
@@ -54,9 +54,3 @@ describe('SalesIQ faults on send message (visitor → operator)', () => {
     }, 60_000)
   }
 })
-
-export function outcome(t: { told: number; uncertain: number; lost: number; duplicated: number }) {
-  if (t.lost || t.duplicated) return 'FAIL'
-  if (t.told || t.uncertain) return `ok: ${t.told} reported to the visitor${t.uncertain ? `, ${t.uncertain} "may have arrived"` : ''}`
-  return 'ok: all delivered'
-}

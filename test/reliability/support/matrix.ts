@@ -29,3 +29,10 @@ export function record(row: Row): Row {
   appendFileSync(ROWS_FILE, `${JSON.stringify({ ...row, profile: PROFILE, at: Date.now() })}\n`)
   return row
 }
+
+/** The outcome column for a tally of messages. */
+export function outcome(t: { told: number; uncertain: number; lost: number; duplicated: number }) {
+  if (t.lost || t.duplicated) return 'FAIL'
+  if (t.told || t.uncertain) return `ok: ${t.told} reported to the visitor${t.uncertain ? `, ${t.uncertain} "may have arrived"` : ''}`
+  return 'ok: all delivered'
+}

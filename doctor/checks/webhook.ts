@@ -1,0 +1,111 @@
+import { keysOf, WEBHOOK_EVENTS } from '../../src/setup/ensure-webhook'
+import { parsePublicKey } from '../../src/zoho/webhook-signature'
+import type { WebhookObject } from '../../src/zoho/salesiq'
+import { errorText, type DoctorContext } from '../context'
+import { fail, pass, skip, warn, type StepResult } from '../report'
+
+const norm = (url: string | undefined) => (url ?? '').trim().replace(/\/+$/, '')
+const noSpace = (key: string) => key.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
+const createByHand = (url: string, appId: string) =>
+  `save the integration's configuration again in Botpress (register creates the webhook), or create it by hand in SalesIQ → Settings → Developers → Webhooks: type "data", URL ${url}, app ${appId}, events ${WEBHOOK_EVENTS.join(', ')}, "secured" on; then generate its public key and paste it in "webhookPublicKey".`
+
+/** The app's webhook pointing at the integration's URL (when known), subscribed to what the integration handles. */
+export async function checkWebhookRegistered(ctx: DoctorContext): Promise<StepResult> {
+  const { config } = ctx
+  const url = config.webhookUrl
+  const title = url
+    ? `Webhook registered for app ${config.appId} → ${url}`
+    : `Webhook registered for app ${config.appId}`
+  let all: WebhookObject[]
+  try {
+    const res = await ctx.zoho.salesiq.listWebhooks()
+    all = Array.isArray(res?.data) ? res.data : []
+  } catch (err) {
+    return fail(title, errorText(err), 'grant SalesIQ.webhooks.READ (see the scopes step).')
+  }
+  const forApp = all.filter((w) => !w.app_ids?.length || w.app_ids.map(String).includes(config.appId))
+  const candidates = url ? all.filter((w) => norm(w.url) === norm(url)) : forApp
+  const listing = forApp.length
+    ? `Webhooks of this app: ${forApp.map((w) => `${w.id} → ${w.url}`).join(', ')}.`
+    : 'This app has no webhook.'
+  if (!candidates.length)
+    return fail(
+      title,
+      url
+        ? `No SalesIQ webhook points at ${url}. ${listing}`
+        : `No SalesIQ webhook is registered for app ${config.appId}.`,
+      createByHand(url ?? '<webhook URL>', config.appId)
+    )
+  const webhook = candidates.find((w) => forApp.includes(w)) ?? candidates[0]!
+  ctx.webhook = webhook
+  const problems: string[] = []
+  if (!forApp.includes(webhook))
+    problems.push(
+      `it is not subscribed to app ${config.appId} (app_ids: ${(webhook.app_ids ?? []).join(', ') || 'none'})`
+    )
+  const events = (webhook.events ?? []).map(String)
+  const missing = WEBHOOK_EVENTS.filter((e) => !events.includes(e))
+  if (missing.length) problems.push(`it misses the events ${missing.join(', ')}`)
+  const status = (webhook as { status?: unknown }).status
+  if (status !== undefined && String(status) !== 'enabled') problems.push(`its status is "${String(status)}"`)
+  if (problems.length)
+    return fail(
+      title,
+      `Webhook ${webhook.id} → ${webhook.url}: ${problems.join('; ')}.`,
+      createByHand(webhook.url, config.appId)
+    )
+  const extra =
+    !url && candidates.length > 1
+      ? ` (${candidates.length} webhooks for this app; pass --webhook-url to check the integration's)`
+      : ''
+  if (extra)
+    return warn(
+      title,
+      `webhook ${webhook.id} → ${webhook.url}${extra}`,
+      "pass the webhook URL shown on the integration's page in Botpress."
+    )
+  return pass(title, `webhook ${webhook.id} → ${webhook.url}, events ${events.length}`)
+}
+
+/** Secured, with a public key SalesIQ signs with (the oldest is in use), loadable as an RSA public key. */
+export async function checkWebhookSecured(ctx: DoctorContext): Promise<StepResult> {
+  const title = 'Webhook secured with a public key'
+  const webhook = ctx.webhook
+  if (!webhook) return skip(title, 'no webhook to check (see the step above)')
+  const secured = webhook.secured === true || webhook.secured === 'true'
+  const keys = keysOf(webhook)
+  const pasted = ctx.config.webhookPublicKey?.trim()
+  const usable = [...keys, ...(pasted ? [pasted] : [])]
+  ctx.webhookKeys = usable
+  const fixKey = `in SalesIQ → Settings → Developers → Webhooks → webhook ${webhook.id}: turn "secured" on and generate a public key; then save the integration's configuration again (or paste the key in "webhookPublicKey").`
+  if (!secured)
+    return fail(
+      title,
+      `Webhook ${webhook.id} is not secured: SalesIQ sends no signature and the integration refuses every delivery (401).`,
+      fixKey
+    )
+  if (!usable.length)
+    return fail(
+      title,
+      `Webhook ${webhook.id} has no public key: deliveries cannot be verified and are refused (401).`,
+      fixKey
+    )
+  const bad = usable.filter((k) => !parsePublicKey(k))
+  if (bad.length)
+    return fail(
+      title,
+      `${bad.length} key(s) cannot be read as an RSA public key (Base64 DER or PEM expected).`,
+      'copy the key again from SalesIQ, whole, into "webhookPublicKey".'
+    )
+  const bits = parsePublicKey(usable[0]!)?.asymmetricKeyDetails?.modulusLength
+  if (pasted && keys.length && !keys.some((k) => noSpace(k) === noSpace(pasted)))
+    return warn(
+      title,
+      `"webhookPublicKey" is not one of webhook ${webhook.id}'s keys: deliveries signed with the webhook's key are still verified only if the integration stored it at register.`,
+      'copy the current key of the webhook into "webhookPublicKey", or empty it when the integration created the webhook itself.'
+    )
+  return pass(
+    title,
+    `${keys.length} key(s)${pasted ? ' + webhookPublicKey' : ''}, RSA${bits ? ` ${bits} bits` : ''}; SalesIQ signs with the oldest`
+  )
+}

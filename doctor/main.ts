@@ -1,0 +1,82 @@
+import { hostsFor, isRegion } from '../src/zoho/regions'
+import { parseArgs, USAGE } from './args'
+import { envHasCredentials, loadConfig, type DoctorConfig } from './config'
+import { connectZoho } from './connection'
+import type { DoctorContext } from './context'
+import { fail, printLine, printStep, summarize } from './report'
+import { runSteps } from './run'
+import { maskSecret, registerSecret } from './secrets'
+import { detectTarget, startLocalEmulator, type Target } from './target'
+
+/**
+ * `npm run doctor`: checks a Zoho SalesIQ setup step by step (PASS / WARN / FAIL with the fix). With credentials
+ * (env vars or --config) it checks them; without (or with --emulator) it starts the Zoho emulator with its seeded
+ * account and checks that, so CI runs it too. Secrets are never printed.
+ */
+async function main(): Promise<number> {
+  let args
+  try {
+    args = parseArgs(process.argv.slice(2))
+  } catch (err) {
+    printLine(`doctor: ${(err as Error).message}\n\n${USAGE}`)
+    return 2
+  }
+  if (args.help) {
+    printLine(USAGE)
+    return 0
+  }
+
+  let target: Target
+  let config: DoctorConfig
+  const useEmulator = args.emulator || (!args.configFile && !envHasCredentials(process.env))
+  if (useEmulator) {
+    ;({ target, config } = await startLocalEmulator())
+  } else {
+    const loaded = loadConfig(process.env, args.configFile, args.webhookUrl)
+    registerSecret(loaded.config.clientSecret)
+    registerSecret(loaded.config.refreshToken)
+    if (loaded.problems.length) {
+      printLine(`Zoho SalesIQ doctor — settings from ${loaded.source}\n`)
+      printStep(fail('Configuration complete', loaded.problems.join('\n'), 'see each line above.'))
+      printLine('\n0 passed, 0 warning(s), 1 failed — the setup needs fixing (see FAIL above)')
+      return 1
+    }
+    config = loaded.config as DoctorConfig
+    target = await detectTarget()
+  }
+  registerSecret(config.clientSecret)
+  registerSecret(config.refreshToken)
+
+  try {
+    const region = isRegion(config.region) ? config.region : 'us'
+    const hosts = hostsFor(region)
+    printLine(`Zoho SalesIQ doctor — checking ${target.label}`)
+    printLine(`  region        ${config.region} (accounts ${hosts.accounts}, SalesIQ ${hosts.salesiq})`)
+    printLine(`  clientId      ${config.clientId}`)
+    printLine(`  clientSecret  ${maskSecret(config.clientSecret)}`)
+    printLine(`  refreshToken  ${maskSecret(config.refreshToken)}`)
+    printLine(`  screenName    ${config.screenName}`)
+    printLine(`  appId         ${config.appId}`)
+    printLine(`  departmentId  ${config.departmentId}`)
+    printLine(
+      `  webhookUrl    ${config.webhookUrl ?? "(not given: pass --webhook-url or ZOHO_WEBHOOK_URL to check the integration's)"}`
+    )
+    printLine()
+    const ctx: DoctorContext = { config, target, zoho: connectZoho(config), missingScopes: [], webhookKeys: [] }
+    const results = await runSteps(ctx)
+    const { line, exitCode } = summarize(results, args.strict)
+    printLine()
+    printLine(line)
+    return exitCode
+  } finally {
+    await target.close()
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    printLine(`doctor: ${(err as Error)?.message ?? String(err)}`)
+    process.exit(1)
+  }
+)
