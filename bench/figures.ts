@@ -115,12 +115,35 @@ export function figures(r: Results): Figure[] {
     )
     out.push(
       fig(
+        'integrationCpu',
+        `integration CPU per relayed message (its core ${round(t.cpu.integration * 100, 0)} % busy; one core would carry ${Math.round(t.integrationBoundMsgPerSec)} msg/s)`,
+        t.integrationCpuMsPerMessage,
+        'ms',
+        undefined,
+        '—'
+      )
+    )
+    out.push(
+      fig(
         'rss',
         `integration RSS with ${t.sessions} open sessions, after the load`,
         t.memory.afterLoad.rssKb / 1024,
         'MB',
         t.memory.idle.rssKb / 1024,
         'idle RSS'
+      )
+    )
+  }
+  if (r.throughput?.heap.afterLoad && r.throughput.heap.idle) {
+    const h = r.throughput.heap
+    out.push(
+      fig(
+        'heap',
+        `integration heap after a forced GC, ${r.throughput.sessions} open sessions`,
+        h.afterLoad!.heapUsedMb,
+        'MB',
+        h.idle!.heapUsedMb,
+        'idle heap after GC'
       )
     )
   }

@@ -21,7 +21,7 @@ export function machine() {
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? 'unknown'
   let nproc = 0
   try {
-    nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim())
+    nproc = Number(execFileSync('nproc', ['--all'], { encoding: 'utf8' }).trim()) // --all: this process is pinned
   } catch {
     nproc = (cpuinfo.match(/^processor\s*:/gm) ?? []).length
   }

@@ -42,6 +42,12 @@ export const states = {
         .title('Blocked until')
         .describe('Epoch ms before which no token refresh is attempted (Zoho throttling)'),
       strikes: z.number().title('Strikes').describe('Throttle answers in a row; the wait grows with each'),
+      credential: z.string().optional().title('Credential fingerprint').describe('The credentials this block is for'),
+      rejected: z
+        .string()
+        .optional()
+        .title('Rejection')
+        .describe('Why Zoho rejected these credentials (no refresh is tried until blockedUntil)'),
     }),
   },
   setup: {

@@ -3,6 +3,7 @@ import { DEFAULT_CHAT_ENDED_MESSAGE, DEFAULT_MISSED_CHAT_MESSAGE } from '../defi
 import { claimEnd } from '../hitl/end'
 import { systemUserId } from '../hitl/operators'
 import type { Delivery } from '../zoho/webhook-payload'
+import { catchUpOperatorReplies } from './catch-up-replies'
 import { findHitlConversation } from './find-conversation'
 
 /**
@@ -20,6 +21,7 @@ export async function onEnd(
   if (!conversation) return 'chat not opened by this integration'
   const claim = await claimEnd(props.client, conversation.id, by)
   if (!claim.won) return 'already ended'
+  if (by === 'completed') await catchUpOperatorReplies(props, delivery)
 
   const config = props.ctx.configuration
   // Defaults apply when the field was never saved; an empty text means "send nothing".

@@ -1,4 +1,5 @@
 import type * as bp from '.botpress'
+import { assignmentDelayMs } from '../hitl/assignment'
 import { operatorUserId } from '../hitl/operators'
 import { messageOf, newOwner, type Delivery } from '../zoho/webhook-payload'
 import { findHitlConversation } from './find-conversation'
@@ -56,6 +57,9 @@ export async function onOperatorMessage(props: bp.CommonHandlerProps, delivery: 
   if (!outgoing.length) return 'empty message'
 
   const userId = await operatorUserId(props.client, { id: operator.id, name: operator.name, email: operator.email })
+  // An operator can answer while startHitl is still running: the plugin would drop the message, so it is held back
+  // exactly like an early assignment.
+  const delay = assignmentDelayMs(conversation.tags)
   for (const { key, message: m } of outgoing) {
     await props.client.getOrCreateMessage({
       type: m.type,
@@ -64,6 +68,7 @@ export async function onOperatorMessage(props: bp.CommonHandlerProps, delivery: 
       conversationId: conversation.id,
       tags: { zohoMessageId: key, zohoEventKey: eventKey },
       discriminateByTags: ['zohoMessageId'],
+      ...(delay ? { schedule: { delay } } : {}),
     } as Parameters<bp.Client['getOrCreateMessage']>[0])
   }
   return `relayed ${outgoing.length} message(s)`

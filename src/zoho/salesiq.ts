@@ -111,6 +111,16 @@ export class SalesIQClient {
     return this.call<Envelope<Record<string, unknown>>>('reading a conversation', 'GET', this.rest(`/conversations/${chatId}`))
   }
 
+  /** The chat's messages, oldest first (REST v2; `time` in epoch ms as a string). */
+  async listMessages(chatId: string): Promise<Array<Record<string, unknown>>> {
+    const res = await this.call<Envelope<Array<Record<string, unknown>>>>(
+      'reading the chat messages',
+      'GET',
+      this.rest(`/conversations/${chatId}/messages`)
+    )
+    return Array.isArray(res?.data) ? res.data : []
+  }
+
   getApp(appId: string) {
     return this.call<Envelope<Record<string, unknown>>>('reading the app', 'GET', this.rest(`/apps/${appId}`), undefined, ` for app "${appId}"`)
   }

@@ -9,7 +9,11 @@ import { refreshAccessToken, type ClientCredentials, type TokenGrant } from './o
  * for a growing while (5 s, 10 s, 20 s, then 30 s) and fails fast meanwhile — never a sleep, never a loop.
  */
 export type StoredToken = { token: string; expiresAt: number; refreshAt?: number; credential: string }
-export type Throttle = { blockedUntil: number; strikes: number }
+/**
+ * "Don't ask Zoho again before blockedUntil": after a throttle answer, or after Zoho rejected these credentials
+ * (`rejected` holds that error's message; retried after REJECTED_PAUSE_MS in case the fix was made at Zoho's side).
+ */
+export type Throttle = { blockedUntil: number; strikes: number; credential?: string; rejected?: string }
 
 export interface TokenStore {
   readToken(): Promise<StoredToken | undefined>
@@ -30,6 +34,8 @@ const inFlight = new Map<string, Promise<StoredToken>>()
 export const LEASE_TTL_MS = 10_000
 const LEASE_WAIT_MS = 3_000
 const LEASE_POLL_MS = 150
+
+export const REJECTED_PAUSE_MS = 60_000
 
 export const throttleDelayMs = (strikes: number) => Math.min(30_000, 5_000 * 2 ** Math.max(0, strikes - 1))
 
@@ -75,7 +81,11 @@ export class TokenManager {
 
     const throttle = await this.store.readThrottle()
     const now = Date.now()
-    if (throttle && throttle.blockedUntil > now) throw this.throttledError(throttle.blockedUntil - now)
+    if (throttle && throttle.blockedUntil > now && (!throttle.credential || throttle.credential === this.credential)) {
+      if (throttle.rejected)
+        throw new ZohoError('auth', throttle.rejected, { operation: 'access token refresh', retryAfterMs: throttle.blockedUntil - now })
+      throw this.throttledError(throttle.blockedUntil - now)
+    }
 
     if (!(await this.store.acquireLease(instanceId, LEASE_TTL_MS))) {
       // Another instance is refreshing: wait briefly for its token rather than spend one of the 10 requests.
@@ -103,6 +113,14 @@ export class TokenManager {
         await this.store.writeThrottle({ blockedUntil: Date.now() + delay, strikes })
         throw this.throttledError(delay)
       }
+      // Rejected credentials stay rejected: each retry would spend one of the 10 token requests per 10 minutes.
+      if (err instanceof ZohoError && err.kind === 'auth')
+        await this.store.writeThrottle({
+          blockedUntil: Date.now() + REJECTED_PAUSE_MS,
+          strikes: 0,
+          credential: this.credential,
+          rejected: err.message,
+        })
       throw err
     }
     const now = Date.now()

@@ -28,7 +28,12 @@ afterAll(async () => {
 const snapshot = async () => {
   const b = stack.botpress.dump().bots[stack.identity.botId]!
   const chats = await zoho<any[]>(stack, 'GET', '/conversations')
-  return { users: b.users.length, conversations: b.conversations.length, chats: chats.length, messages: chats.reduce((n, c) => n + (c.messages?.length ?? 0), 0) }
+  return {
+    users: b.users.length,
+    conversations: b.conversations.length,
+    chats: chats.length,
+    messages: chats.reduce((n, c) => n + (c.messages?.length ?? 0), 0),
+  }
 }
 const messageOf = (body: unknown) => String((body as { message?: string })?.message ?? JSON.stringify(body))
 
@@ -38,7 +43,12 @@ describe('invalid action input: a clear error, nothing half done', () => {
     ['startHitl with an empty userId', 'startHitl', () => ({ userId: '', messageHistory: [] }), /user/i],
     ['stopHitl without conversationId', 'stopHitl', () => ({}), /conversation/i],
     ['stopHitl on a non-hitl conversation id', 'stopHitl', () => ({ conversationId: 'conv_nope' }), /conversation/i],
-    ['createUser with a non-string name', 'createUser', () => ({ name: 42, email: 'not an email' }), /name|email|invalid/i],
+    [
+      'createUser with a non-string name',
+      'createUser',
+      () => ({ name: 42, email: 'not an email' }),
+      /name|email|invalid/i,
+    ],
   ]
   for (const [what, type, input, expected] of cases) {
     it(what, async () => {
@@ -60,12 +70,21 @@ describe('invalid messages: a clear error, nothing sent', () => {
     [
       'a message in a conversation startHitl never opened',
       async () => {
-        const { conversation } = await botClient(stack).createConversation({ channel: 'hitl', tags: {} } as never).catch(() => ({ conversation: { id: 'conv_x', tags: {} } as any }))
+        const { conversation } = await botClient(stack)
+          .createConversation({ channel: 'hitl', tags: {} } as never)
+          .catch(() => ({ conversation: { id: 'conv_x', tags: {} } as any }))
         return stack.pool.call('message_created', {
           type: 'text',
           payload: { text: 'lost?' },
           conversation: { ...conversation, tags: {} },
-          message: { id: 'msg_x', type: 'text', payload: { text: 'lost?' }, conversationId: conversation.id, userId: stack.identity.botId, tags: {} },
+          message: {
+            id: 'msg_x',
+            type: 'text',
+            payload: { text: 'lost?' },
+            conversationId: conversation.id,
+            userId: stack.identity.botId,
+            tags: {},
+          },
           user: { id: stack.identity.botId, tags: {} },
         })
       },
@@ -84,7 +103,10 @@ describe('invalid messages: a clear error, nothing sent', () => {
         duplicated: 0,
         lost: answer.status === 200 ? 1 : 0,
         told: answer.status >= 400 ? 1 : 0,
-        outcome: answer.status >= 400 ? `ok: ${answer.status} "${messageOf(answer.body).slice(0, 50)}"` : 'FAIL: accepted silently',
+        outcome:
+          answer.status >= 400
+            ? `ok: ${answer.status} "${messageOf(answer.body).slice(0, 50)}"`
+            : 'FAIL: accepted silently',
       })
       expect(answer.status, JSON.stringify(answer.body)).toBeGreaterThanOrEqual(400)
       expect(answer.status).toBeLessThan(500)
@@ -107,8 +129,22 @@ describe('files that cannot be fetched are delivered as a link', () => {
       const r = await botWrites(stack, conversationId, type, payload)
       expect(r.status, JSON.stringify(r.body)).toBe(200)
     }
-    const texts = (await zoho(stack, 'GET', `/conversations/${chatId}`)).messages.slice(-3).map((m: any) => m.message.text)
-    expect(texts).toEqual([`[image] Refused ${refused}`, '[file] FTP ftp://example.invalid/report.pdf', `[file] Over 50 MB ${files.url}/big.bin`])
-    record({ fault: 'unreachable / non-http / > 50 MB file URL', where: 'send file', sent: 3, delivered: 3, duplicated: 0, lost: 0, outcome: 'ok: delivered as links' })
+    const texts = (await zoho(stack, 'GET', `/conversations/${chatId}`)).messages
+      .slice(-3)
+      .map((m: any) => m.message.text)
+    expect(texts).toEqual([
+      `[image] Refused ${refused}`,
+      '[file] FTP ftp://example.invalid/report.pdf',
+      `[file] Over 50 MB ${files.url}/big.bin`,
+    ])
+    record({
+      fault: 'unreachable / non-http / > 50 MB file URL',
+      where: 'send file',
+      sent: 3,
+      delivered: 3,
+      duplicated: 0,
+      lost: 0,
+      outcome: 'ok: delivered as links',
+    })
   })
 })

@@ -47,8 +47,14 @@ const entity = fc.record(
     conversation_id: chatId,
     message: fc.oneof(
       fc.anything(),
-      fc.record({ msgid: fc.string(), text: fc.string(), sender: fc.record({ id: fc.string(), type: fc.constantFrom('operator', 'visitor', 'bot', 'x') }) }),
-      fc.record({ file: fc.record({ name: fc.string(), url: fc.webUrl(), content_type: fc.string(), size: fc.integer() }) })
+      fc.record({
+        msgid: fc.string(),
+        text: fc.string(),
+        sender: fc.record({ id: fc.string(), type: fc.constantFrom('operator', 'visitor', 'bot', 'x') }),
+      }),
+      fc.record({
+        file: fc.record({ name: fc.string(), url: fc.webUrl(), content_type: fc.string(), size: fc.integer() }),
+      })
     ),
     attender: fc.oneof(fc.anything(), fc.record({ id: fc.string(), name: fc.string(), email: fc.emailAddress() })),
     visitor: fc.anything(),
@@ -77,7 +83,14 @@ const body = fc.oneof(
   fc.constant('null')
 )
 const signing = fc.constantFrom('ours', 'foreign', 'none', 'garbage', 'ours-of-another-body', 'empty')
-const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', '', 'application/json; charset=utf-16')
+const contentType = fc.constantFrom(
+  'application/json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  '',
+  'application/json; charset=utf-16'
+)
 
 const signature = (kind: string, b: string) => {
   if (kind === 'ours') return sign('sha256', Buffer.from(b), own.privateKey).toString('base64')
@@ -96,16 +109,22 @@ describe('webhook handler under random input', () => {
     const before = counts()
     const statuses = new Map<number, number>()
     await fc.assert(
-      fc.asyncProperty(body, signing, contentType, fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }), async (b, kind, type, extra) => {
-        const sig = signature(kind, b)
-        const headers: Record<string, string> = { ...extra, 'content-type': type }
-        if (sig !== undefined) headers['x-siqsignature'] = sig
-        const answer = await deliver(b, headers)
-        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1)
-        expect(answer.status).toBeGreaterThanOrEqual(200)
-        expect(answer.status).toBeLessThan(500)
-        if (kind !== 'ours') expect(answer.status).toBe(401)
-      }),
+      fc.asyncProperty(
+        body,
+        signing,
+        contentType,
+        fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }),
+        async (b, kind, type, extra) => {
+          const sig = signature(kind, b)
+          const headers: Record<string, string> = { ...extra, 'content-type': type }
+          if (sig !== undefined) headers['x-siqsignature'] = sig
+          const answer = await deliver(b, headers)
+          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1)
+          expect(answer.status).toBeGreaterThanOrEqual(200)
+          expect(answer.status).toBeLessThan(500)
+          if (kind !== 'ours') expect(answer.status).toBe(401)
+        }
+      ),
       { numRuns: RUNS }
     )
     expect(counts()).toEqual(before)
@@ -116,29 +135,43 @@ describe('webhook handler under random input', () => {
       delivered: 0,
       duplicated: 0,
       lost: 0,
-      outcome: `ok: ${[...statuses].sort().map(([s, n]) => `${n}×${s}`).join(' ')}, nothing created`,
+      outcome: `ok: ${[...statuses]
+        .sort()
+        .map(([s, n]) => `${n}×${s}`)
+        .join(' ')}, nothing created`,
     })
   }, 120_000)
 
   it('well-formed, signed events for chats we did not open: 200, nothing created', async () => {
     const before = counts()
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...EVENTS), fc.bigInt({ min: 10n ** 16n, max: 10n ** 17n }), async (event, id) => {
-        const b = JSON.stringify({
-          event,
-          entity_id: String(id),
-          event_time: String(Date.now()),
-          attempt: 1,
-          version: 1,
-          entity: {
-            id: String(id),
-            attender: { id: '71000000003000001', name: 'Ada' },
-            message: { msgid: `m${id}`, text: 'hello stranger', sender: { id: '71000000003000001', type: 'operator' } },
-          },
-        })
-        const answer = await deliver(b, { 'content-type': 'application/json', 'x-siqsignature': signature('ours', b)! })
-        expect(answer.status).toBe(200)
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...EVENTS),
+        fc.bigInt({ min: 10n ** 16n, max: 10n ** 17n }),
+        async (event, id) => {
+          const b = JSON.stringify({
+            event,
+            entity_id: String(id),
+            event_time: String(Date.now()),
+            attempt: 1,
+            version: 1,
+            entity: {
+              id: String(id),
+              attender: { id: '71000000003000001', name: 'Ada' },
+              message: {
+                msgid: `m${id}`,
+                text: 'hello stranger',
+                sender: { id: '71000000003000001', type: 'operator' },
+              },
+            },
+          })
+          const answer = await deliver(b, {
+            'content-type': 'application/json',
+            'x-siqsignature': signature('ours', b)!,
+          })
+          expect(answer.status).toBe(200)
+        }
+      ),
       { numRuns: scale(50, 500) }
     )
     expect(counts()).toEqual(before)
@@ -149,18 +182,31 @@ describe('webhook handler under random input', () => {
     const big = `{"event":"conversation.operator.replied","entity":{"message":{"text":"${'x'.repeat(6 * 1024 * 1024)}"}}}`
     for (const kind of ['ours', 'none']) {
       const sig = signature(kind, big)
-      const answer = await deliver(big, { 'content-type': 'application/json', ...(sig ? { 'x-siqsignature': sig } : {}) })
+      const answer = await deliver(big, {
+        'content-type': 'application/json',
+        ...(sig ? { 'x-siqsignature': sig } : {}),
+      })
       expect(answer.status, kind).toBeGreaterThanOrEqual(200)
       expect(answer.status, kind).toBeLessThan(500)
     }
-    const viaIngress = await fetch(stack.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(11 * 1024 * 1024) })
+    const viaIngress = await fetch(stack.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(11 * 1024 * 1024),
+    })
     expect(viaIngress.status).toBe(413)
     for (const method of ['PUT', 'DELETE', 'PATCH']) expect((await deliver('{}', {}, method)).status).toBe(405)
     expect(counts()).toEqual(before)
   }, 60_000)
 
   it('a replayed authentic delivery changes nothing the second time', async () => {
-    const b = JSON.stringify({ event: 'conversation.rated', entity_id: '1', event_time: String(Date.now()), version: 1, entity: { rating: 5 } })
+    const b = JSON.stringify({
+      event: 'conversation.rated',
+      entity_id: '1',
+      event_time: String(Date.now()),
+      version: 1,
+      entity: { rating: 5 },
+    })
     const headers = { 'content-type': 'application/json', 'x-siqsignature': signature('ours', b)! }
     const before = counts()
     expect((await deliver(b, headers)).status).toBe(200)

@@ -13,7 +13,8 @@ import { closeAndScan, startTracked, type Tracked } from './support/tracked-stac
  */
 let stack: Tracked
 const N = scale(6, 40)
-const tokenRequests = async () => (await zoho<unknown[]>(stack, 'GET', '/requests?method=POST&path=/oauth/v2/token')).length
+const tokenRequests = async () =>
+  (await zoho<unknown[]>(stack, 'GET', '/requests?method=POST&path=/oauth/v2/token')).length
 
 beforeAll(async () => {
   stack = await startTracked({ instances: 3, routing: 'round-robin', assignmentTimeoutMs: 120_000 })
@@ -27,7 +28,12 @@ describe('three instances, round-robin', () => {
     const ledger = new Ledger(stack, s.visitor, s.chatId)
     for (let i = 0; i < N; i++) await Promise.all([ledger.visitorSays(), ledger.operatorSays()])
     const { total } = await ledger.settle()
-    record({ fault: 'none (3 instances, round-robin)', where: 'session across instances', ...total, outcome: outcome(total) })
+    record({
+      fault: 'none (3 instances, round-robin)',
+      where: 'session across instances',
+      ...total,
+      outcome: outcome(total),
+    })
     expect(total).toMatchObject({ delivered: 2 * N, lost: 0, duplicated: 0 })
   })
 
@@ -44,7 +50,13 @@ describe('three instances, round-robin', () => {
     const [ta, tb] = await Promise.all([la.settle(), lb.settle()])
     const t = sum(ta.toOperator, tb.toOperator)
     const refreshes = (await tokenRequests()) - before
-    record({ fault: 'access token invalidated, 2 sessions × 3 instances', where: 'send message', ...t, retries: refreshes, outcome: `${outcome(t)}; ${refreshes} refresh(es)` })
+    record({
+      fault: 'access token invalidated, 2 sessions × 3 instances',
+      where: 'send message',
+      ...t,
+      retries: refreshes,
+      outcome: `${outcome(t)}; ${refreshes} refresh(es)`,
+    })
     expect(t).toMatchObject({ delivered: N + 2, lost: 0, duplicated: 0 })
     expect(refreshes).toBeGreaterThanOrEqual(1)
     expect(refreshes).toBeLessThanOrEqual(3)
@@ -68,7 +80,13 @@ describe('three instances, round-robin', () => {
       const t = sum(ta.toOperator, tb.toOperator)
       const refreshes = (await tokenRequests()) - before
       const expiries = Math.ceil((Date.now() - started) / 1800) + 1
-      record({ fault: 'token expiring (2 s lifetime) while 2 sessions send', where: 'send message', ...t, retries: refreshes, outcome: `${outcome(t)}; ${refreshes} refreshes for ~${expiries} expiries` })
+      record({
+        fault: 'token expiring (2 s lifetime) while 2 sessions send',
+        where: 'send message',
+        ...t,
+        retries: refreshes,
+        outcome: `${outcome(t)}; ${refreshes} refreshes for ~${expiries} expiries`,
+      })
       expect(t).toMatchObject({ delivered: 2 * rounds, lost: 0, duplicated: 0 })
       expect(refreshes).toBeLessThanOrEqual(expiries * 3)
     } finally {

@@ -34,9 +34,23 @@ afterAll(async () => {
 describe('load with faults', () => {
   it(`${SESSIONS} concurrent sessions, ${SESSIONS * PER_SESSION} messages, faults at ${RATE * 100} %: none lost, none duplicated`, async () => {
     await load.open(SESSIONS, 32)
-    await zoho(stack, 'POST', '/faults', { path: '/api/visitor/v1/*/conversations/*/messages', method: 'POST', status: 503, probability: RATE })
-    await zoho(stack, 'POST', '/faults/webhooks', { action: 'duplicate', probability: RATE, event: 'conversation.operator.replied' })
-    stack.botpress.faults.add({ path: '/v1/chat/messages/get-or-create', method: 'POST', status: 500, probability: RATE })
+    await zoho(stack, 'POST', '/faults', {
+      path: '/api/visitor/v1/*/conversations/*/messages',
+      method: 'POST',
+      status: 503,
+      probability: RATE,
+    })
+    await zoho(stack, 'POST', '/faults/webhooks', {
+      action: 'duplicate',
+      probability: RATE,
+      event: 'conversation.operator.replied',
+    })
+    stack.botpress.faults.add({
+      path: '/v1/chat/messages/get-or-create',
+      method: 'POST',
+      status: 500,
+      probability: RATE,
+    })
     let report: DriveReport
     try {
       report = await load.drive({
@@ -51,7 +65,10 @@ describe('load with faults', () => {
       await zoho(stack, 'DELETE', '/faults')
     }
     const { visitor: v, operator: o } = report
-    for (const [where, d] of [['load: visitor → operator', v], ['load: operator → visitor', o]] as const)
+    for (const [where, d] of [
+      ['load: visitor → operator', v],
+      ['load: operator → visitor', o],
+    ] as const)
       record({
         fault: `${SESSIONS} sessions, 503/500/duplicate at ${RATE * 100} %`,
         where,
@@ -61,7 +78,8 @@ describe('load with faults', () => {
         lost: d.lost,
         told: d.failedReported,
         retries: d.retries,
-        outcome: d.lost || d.duplicated ? 'FAIL' : `ok (${FULL ? 'full' : 'fast'}; p99 ${Math.round(d.latency.p99)} ms)`,
+        outcome:
+          d.lost || d.duplicated ? 'FAIL' : `ok (${FULL ? 'full' : 'fast'}; p99 ${Math.round(d.latency.p99)} ms)`,
       })
     expect(v.lost + o.lost, JSON.stringify(report.samples)).toBe(0)
     expect(v.duplicated + o.duplicated).toBe(0)

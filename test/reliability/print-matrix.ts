@@ -3,7 +3,13 @@ import path from 'node:path'
 import { RESULTS_DIR, ROWS_FILE, type Row } from './support/matrix'
 
 /** Prints the reliability matrix from test-results/reliability/rows.jsonl (written by the tests), and the secret scans. */
-const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [])
+const lines = (file: string) =>
+  existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : []
 const rows = lines(ROWS_FILE) as Array<Row & { profile: string }>
 const scans = lines(path.join(RESULTS_DIR, 'scans.jsonl')) as Array<{ bytes: number; leaks: number }>
 
@@ -29,4 +35,6 @@ const sum = (k: keyof Row) => rows.reduce((n, r) => n + Number(r[k] ?? 0), 0)
 console.log(
   `\nTotals: sent ${sum('sent')}, delivered ${sum('delivered') + sum('uncertain')}, sender told ${sum('told')}, duplicated ${sum('duplicated')}, lost ${sum('lost')}, retries ${sum('retries')}`
 )
-console.log(`Secret scans: ${scans.length} stacks, ${scans.reduce((n, s) => n + s.bytes, 0)} bytes scanned, ${scans.reduce((n, s) => n + s.leaks, 0)} secrets found`)
+console.log(
+  `Secret scans: ${scans.length} stacks, ${scans.reduce((n, s) => n + s.bytes, 0)} bytes scanned, ${scans.reduce((n, s) => n + s.leaks, 0)} secrets found`
+)

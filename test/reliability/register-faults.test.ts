@@ -19,11 +19,23 @@ const webhooks = async () => (await zoho(stack, 'GET', '/state')).webhooks as Ar
 
 const cases: Array<[string, string, Record<string, unknown>]> = [
   ['503 burst ×2', 'read calls (apps, departments)', { path: '/api/v2/*', method: 'GET', status: 503, count: 2 }],
-  ['dropped connection ×2', 'read calls (apps, departments)', { path: '/api/v2/*', method: 'GET', drop: true, count: 2 }],
+  [
+    'dropped connection ×2',
+    'read calls (apps, departments)',
+    { path: '/api/v2/*', method: 'GET', drop: true, count: 2 },
+  ],
   ['500 ×1', 'create webhook', { path: '/api/v2/*/webhooks', method: 'POST', status: 500, count: 1 }],
   ['dropped connection ×1', 'create webhook', { path: '/api/v2/*/webhooks', method: 'POST', drop: true, count: 1 }],
-  ['429 Retry-After 1 s ×1', 'create webhook key', { path: '/api/v2/*/webhooks/*/keys', method: 'POST', status: 429, count: 1 }],
-  ['dropped connection ×1', 'create webhook key', { path: '/api/v2/*/webhooks/*/keys', method: 'POST', drop: true, count: 1 }],
+  [
+    '429 Retry-After 1 s ×1',
+    'create webhook key',
+    { path: '/api/v2/*/webhooks/*/keys', method: 'POST', status: 429, count: 1 },
+  ],
+  [
+    'dropped connection ×1',
+    'create webhook key',
+    { path: '/api/v2/*/webhooks/*/keys', method: 'POST', drop: true, count: 1 },
+  ],
 ]
 
 describe('SalesIQ faults during register', () => {
@@ -43,7 +55,10 @@ describe('SalesIQ faults during register', () => {
         duplicated: Math.max(0, hooks.length - 1),
         lost: 0,
         told: first.status === 200 ? 0 : 1,
-        outcome: first.status === 200 ? 'ok: registered' : `ok: error "${String((first.body as any)?.message).slice(0, 60)}…", saved again`,
+        outcome:
+          first.status === 200
+            ? 'ok: registered'
+            : `ok: error "${String((first.body as any)?.message).slice(0, 60)}…", saved again`,
       })
       if (first.status !== 200) expect(String((first.body as any)?.message)).toMatch(/SalesIQ|Zoho|webhook/)
       expect(again.status).toBe(200)

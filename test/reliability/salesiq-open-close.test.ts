@@ -38,11 +38,17 @@ describe('SalesIQ faults on open conversation (startHitl)', () => {
       const before = hitlConversations()
       await zoho(stack, 'POST', '/faults', { path: OPEN, method: 'POST', ...rule })
       await visitor.say('talk to a human')
-      const end = await waitFor('connected or told', async () => {
-        const v = await visitor.view()
-        if (v.status.status === 'agent') return 'connected'
-        return v.messages.some((m) => String(m.payload.text ?? '').startsWith(TEXTS.escalationFailed)) ? 'told' : undefined
-      }, 20_000)
+      const end = await waitFor(
+        'connected or told',
+        async () => {
+          const v = await visitor.view()
+          if (v.status.status === 'agent') return 'connected'
+          return v.messages.some((m) => String(m.payload.text ?? '').startsWith(TEXTS.escalationFailed))
+            ? 'told'
+            : undefined
+        },
+        20_000
+      )
       await zoho(stack, 'DELETE', '/faults')
       const chats = (await zoho<any[]>(stack, 'GET', '/conversations')).filter((c) => c.visitor?.name === visitor.name)
       const opened = hitlConversations() - before
@@ -91,7 +97,9 @@ describe('SalesIQ faults on close (stopHitl)', () => {
               : 'FAIL: stopHitl succeeded, chat still open'
             : 'ok: bot builder told; retry closes',
       })
-      expect(first.status === 200 && !endedAfterFirst, 'stopHitl said closed but the SalesIQ chat is still open').toBe(false)
+      expect(first.status === 200 && !endedAfterFirst, 'stopHitl said closed but the SalesIQ chat is still open').toBe(
+        false
+      )
       if (first.status !== 200) {
         expect(JSON.stringify(first.body)).toMatch(/SalesIQ|Zoho/)
         expect((await action(stack, 'stopHitl', { conversationId: s.hitlConversationId })).status).toBe(200)

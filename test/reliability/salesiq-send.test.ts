@@ -13,7 +13,7 @@ import { closeAndScan, startTracked, type Tracked } from './support/tracked-stac
  * connection after the request went out.
  */
 let stack: Tracked
-const N = scale(4, 30)
+const N = scale(3, 30)
 const SEND = '/api/visitor/v1/*/conversations/*/messages'
 
 beforeAll(async () => {
@@ -29,7 +29,12 @@ const cases: Case[] = [
   { fault: '502/504 burst ×2', rule: { status: 502, count: 1 }, expectTold: (t) => t === 0, retried: true },
   { fault: '503 burst ×6 (outlasts retries)', rule: { status: 503, count: 6 }, expectTold: () => true, retried: true },
   { fault: '500 burst ×2', rule: { status: 500, count: 2 }, expectTold: (t) => t === 2, retried: false },
-  { fault: '429 Retry-After 1 s ×2', rule: { status: 429, retryAfterSec: 1, count: 2 }, expectTold: (t) => t === 0, retried: true },
+  {
+    fault: '429 Retry-After 1 s ×2',
+    rule: { status: 429, retryAfterSec: 1, count: 2 },
+    expectTold: (t) => t === 0,
+    retried: true,
+  },
   { fault: 'dropped connection ×2', rule: { drop: true, count: 2 }, expectTold: (t) => t === 2, retried: false },
   { fault: `5xx at 20 % (random)`, rule: { status: 503, probability: 0.2 }, expectTold: () => true, retried: true },
 ]
@@ -44,7 +49,9 @@ describe('SalesIQ faults on send message (visitor → operator)', () => {
       for (let i = 0; i < N; i++) await ledger.visitorSays()
       const { toOperator: t } = await ledger.settle()
       await zoho(stack, 'DELETE', '/faults')
-      const attempts = (await zoho<any[]>(stack, 'GET', `/requests?method=POST&path=/conversations/${s.chatId}/messages`)).length
+      const attempts = (
+        await zoho<any[]>(stack, 'GET', `/requests?method=POST&path=/conversations/${s.chatId}/messages`)
+      ).length
       record({ fault: c.fault, where: 'send message', ...t, retries: attempts - t.sent, outcome: outcome(t) })
       expect(t.lost, 'lost').toBe(0)
       expect(t.duplicated, 'duplicated').toBe(0)

@@ -25,20 +25,43 @@ describe('timeouts longer than our client’s', () => {
     const hang = await agentSession(stack)
     const late = await agentSession(stack)
     const opener = await new Visitor(stack, 'Open hang').start()
-    await zoho(stack, 'POST', '/faults', { path: `/api/visitor/v1/*/conversations/${hang.chatId}/messages`, hang: true, count: 1 })
-    await zoho(stack, 'POST', '/faults', { path: `/api/visitor/v1/*/conversations/${late.chatId}/messages`, latencyMs: 16_000, count: 1 })
-    await zoho(stack, 'POST', '/faults', { path: '/api/visitor/v1/*/conversations', method: 'POST', hang: true, count: 1 })
+    await zoho(stack, 'POST', '/faults', {
+      path: `/api/visitor/v1/*/conversations/${hang.chatId}/messages`,
+      hang: true,
+      count: 1,
+    })
+    await zoho(stack, 'POST', '/faults', {
+      path: `/api/visitor/v1/*/conversations/${late.chatId}/messages`,
+      latencyMs: 16_000,
+      count: 1,
+    })
+    await zoho(stack, 'POST', '/faults', {
+      path: '/api/visitor/v1/*/conversations',
+      method: 'POST',
+      hang: true,
+      count: 1,
+    })
     const hangLedger = new Ledger(stack, hang.visitor, hang.chatId)
     const lateLedger = new Ledger(stack, late.visitor, late.chatId)
     await Promise.all([hangLedger.visitorSays(), lateLedger.visitorSays(), opener.say('talk to a human')])
 
     const [h, l] = await Promise.all([hangLedger.settle(40_000), lateLedger.settle(40_000)])
     const lt = l.toOperator
-    const failed = await opener.waitForMessage('escalation failed', (m) => String(m.payload.text).startsWith(TEXTS.escalationFailed), 40_000)
+    const failed = await opener.waitForMessage(
+      'escalation failed',
+      (m) => String(m.payload.text).startsWith(TEXTS.escalationFailed),
+      40_000
+    )
     await zoho(stack, 'DELETE', '/faults')
     const chats = (await zoho<any[]>(stack, 'GET', '/conversations')).filter((c) => c.visitor?.name === opener.name)
 
-    record({ fault: 'timeout: hang > 15 s', where: 'send message', ...h.toOperator, retries: 0, outcome: outcome(h.toOperator) })
+    record({
+      fault: 'timeout: hang > 15 s',
+      where: 'send message',
+      ...h.toOperator,
+      retries: 0,
+      outcome: outcome(h.toOperator),
+    })
     record({ fault: 'timeout: answered after 16 s', where: 'send message', ...lt, retries: 0, outcome: outcome(lt) })
     record({
       fault: 'timeout: hang > 15 s',

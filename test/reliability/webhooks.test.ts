@@ -39,7 +39,13 @@ async function operatorRow(fault: string, inject: () => Promise<unknown>): Promi
   await inject()
   for (let i = 0; i < N; i++) await ledger.operatorSays()
   const { toVisitor: t } = await ledger.settle(30_000)
-  const row = record({ fault, where: 'webhook operator.replied', ...t, retries: (await replyDeliveries(s.chatId)) - N, outcome: outcome(t) })
+  const row = record({
+    fault,
+    where: 'webhook operator.replied',
+    ...t,
+    retries: (await replyDeliveries(s.chatId)) - N,
+    outcome: outcome(t),
+  })
   expect(t).toMatchObject({ delivered: N, lost: 0, duplicated: 0 })
   return row
 }
@@ -68,7 +74,12 @@ describe('operator messages through faulty webhooks (visitor’s page)', () => {
 
   it('delayed (half of them by 400 ms): each once', async () => {
     await operatorRow('delayed 400 ms (50 %)', () =>
-      zoho(stack, 'POST', '/faults/webhooks', { action: 'delay', delayMs: 400, probability: 0.5, event: 'conversation.operator.replied' })
+      zoho(stack, 'POST', '/faults/webhooks', {
+        action: 'delay',
+        delayMs: 400,
+        probability: 0.5,
+        event: 'conversation.operator.replied',
+      })
     )
   })
 })
@@ -79,7 +90,9 @@ describe('reordered and early deliveries', () => {
     const visitor = await new Visitor(stack, `Reorder ${Date.now()}`).start()
     await visitor.say('talk to a human')
     const chatId = await chatIdOf(stack, visitor.name)
-    await waitFor('assignment held', async () => (await zoho<any[]>(stack, 'GET', '/webhooks/held')).some((h) => h.event === 'conversation.attender.updated'))
+    await waitFor('assignment held', async () =>
+      (await zoho<any[]>(stack, 'GET', '/webhooks/held')).some((h) => h.event === 'conversation.attender.updated')
+    )
     await visitor.waitForStatus('waiting')
     await zoho(stack, 'POST', `/conversations/${chatId}/reply`, { text: 'first words' })
     await zoho(stack, 'DELETE', '/faults')

@@ -3,7 +3,14 @@ import { waitFor, zoho } from '../../harness/helpers'
 import type { Visitor } from '../../harness/visitor'
 import { failureNotices, operatorSees } from './session'
 
-export type Tally = { sent: number; delivered: number; duplicated: number; lost: number; told: number; uncertain: number }
+export type Tally = {
+  sent: number
+  delivered: number
+  duplicated: number
+  lost: number
+  told: number
+  uncertain: number
+}
 
 const count = (list: string[], text: string) => list.filter((t) => t === text).length
 

@@ -33,6 +33,7 @@ export function record(row: Row): Row {
 /** The outcome column for a tally of messages. */
 export function outcome(t: { told: number; uncertain: number; lost: number; duplicated: number }) {
   if (t.lost || t.duplicated) return 'FAIL'
-  if (t.told || t.uncertain) return `ok: ${t.told} reported to the visitor${t.uncertain ? `, ${t.uncertain} "may have arrived"` : ''}`
+  if (t.told || t.uncertain)
+    return `ok: ${t.told} reported to the visitor${t.uncertain ? `, ${t.uncertain} "may have arrived"` : ''}`
   return 'ok: all delivered'
 }

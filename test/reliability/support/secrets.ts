@@ -11,7 +11,8 @@ export function findSecrets(text: string, literals: Secret[]): string[] {
   const found: string[] = []
   for (const s of literals) if (s.value && s.value.length >= 6 && text.includes(s.value)) found.push(s.name)
   const token = ACCESS_TOKEN.exec(text)
-  if (token) found.push(`an access token (…${text.slice(Math.max(0, token.index - 60), token.index).replace(/\s+/g, ' ')})`)
+  if (token)
+    found.push(`an access token (…${text.slice(Math.max(0, token.index - 60), token.index).replace(/\s+/g, ' ')})`)
   if (PRIVATE_KEY.test(text)) found.push('a private key')
   return found
 }

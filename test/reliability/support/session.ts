@@ -27,7 +27,10 @@ export async function operatorSees(stack: Stack, chatId: string): Promise<string
 }
 
 /** Visitor-side notices "could not be delivered", each naming the hitl message that failed. */
-export async function failureNotices(stack: Stack, visitor: Visitor): Promise<Array<{ text: string; failedText?: string }>> {
+export async function failureNotices(
+  stack: Stack,
+  visitor: Visitor
+): Promise<Array<{ text: string; failedText?: string }>> {
   const view = await visitor.view()
   const bot = stack.botpress.dump().bots[stack.identity.botId]!
   return view.messages
@@ -40,5 +43,8 @@ export async function failureNotices(stack: Stack, visitor: Visitor): Promise<Ar
 
 /** The seeded available operator takes any number of chats (the suite opens many). */
 export async function roomForAll(stack: Stack) {
-  await zoho(stack, 'PUT', `/operators/${stack.zoho.ids.availableOperatorId}`, { status: 'available', maxConcurrentChats: 100_000 })
+  await zoho(stack, 'PUT', `/operators/${stack.zoho.ids.availableOperatorId}`, {
+    status: 'available',
+    maxConcurrentChats: 100_000,
+  })
 }

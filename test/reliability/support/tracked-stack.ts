@@ -89,6 +89,9 @@ export async function closeAndScan(stack: Tracked | undefined): Promise<void> {
     for (const what of findSecrets(text, secrets)) leaks.push(`${what} in ${source}`)
   }
   mkdirSync(RESULTS_DIR, { recursive: true })
-  appendFileSync(path.join(RESULTS_DIR, 'scans.jsonl'), `${JSON.stringify({ bytes, leaks: leaks.length, at: Date.now() })}\n`)
+  appendFileSync(
+    path.join(RESULTS_DIR, 'scans.jsonl'),
+    `${JSON.stringify({ bytes, leaks: leaks.length, at: Date.now() })}\n`
+  )
   if (leaks.length) throw new Error(`Secrets leaked: ${leaks.join('; ')}`)
 }
