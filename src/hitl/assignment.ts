@@ -50,7 +50,7 @@ export async function announceAssignment(
     await client.setState({ ...ref, payload: { key, nonce }, expiry: CLAIM_TTL_MS })
   }
 
-  const userId = await operatorUserId(client, operator)
+  const userId = await operatorUserId(props, operator)
   await client.updateConversation({
     id: conversation.id,
     tags: { operatorId: operator.id, assignedAt: String(eventTime) },

@@ -7,17 +7,27 @@ export type Operator = { id: string; name?: string; email?: string }
  * The Botpress user that *is* this SalesIQ operator (agent messages come from it, never from the visitor).
  * getOrCreate by the operator id keeps it to one user across instances; the name follows SalesIQ's.
  */
-export async function operatorUserId(client: bp.Client, operator: Operator): Promise<string> {
+export async function operatorUserId(props: bp.CommonHandlerProps, operator: Operator): Promise<string> {
+  const { client, ctx } = props
   const email = realEmail(operator.email)
   const name = operator.name?.trim() || 'SalesIQ operator'
+  // Every operator message needs this user: a memory cache (same operator, same name) saves a Botpress call each.
+  const cacheKey = `${ctx.botId}\n${ctx.integrationId}\n${operator.id}\n${name}`
+  const cached = knownOperators.get(cacheKey)
+  if (cached && cached.until > Date.now()) return cached.userId
   const { user } = await client.getOrCreateUser({
     name,
     tags: { role: 'operator', operatorId: operator.id, ...(email ? { operatorEmail: email } : {}) },
     discriminateByTags: ['operatorId'],
   })
   if (user.name !== name) await client.updateUser({ id: user.id, name, tags: {} })
+  if (knownOperators.size > 10_000) knownOperators.clear()
+  knownOperators.set(cacheKey, { userId: user.id, until: Date.now() + OPERATOR_CACHE_MS })
   return user.id
 }
+
+const OPERATOR_CACHE_MS = 10 * 60_000
+const knownOperators = new Map<string, { userId: string; until: number }>()
 
 /** Notices (nobody available, chat ended) come from this system user, not from an operator. */
 export async function systemUserId(client: bp.Client): Promise<string> {

@@ -12,14 +12,32 @@ export const header = (req: Request, name: string): string | undefined => {
 export type AuthResult = { ok: true } | { ok: false; reason: string }
 
 /**
+ * The stored keys change only at setup, but every delivery needs them: a short memory cache saves a Botpress call per
+ * delivery. A signature that fails against cached keys is checked again against fresh ones (a key may just have
+ * been added), so the cache can only save work, never refuse a good delivery.
+ */
+const KEYS_CACHE_MS = 60_000
+const keyCache = new Map<string, { keys: string[]; until: number }>()
+
+async function storedKeys(props: bp.CommonHandlerProps, fresh: boolean): Promise<string[]> {
+  const key = props.ctx.integrationId
+  const cached = keyCache.get(key)
+  if (!fresh && cached && cached.until > Date.now()) return cached.keys
+  const { publicKeys } = await readSetup(props)
+  keyCache.set(key, { keys: publicKeys, until: Date.now() + KEYS_CACHE_MS })
+  return publicKeys
+}
+
+/**
  * A delivery counts only when it is signed by SalesIQ with a key of *our* webhook: the keys stored at setup, plus
  * the one pasted in the configuration for a webhook created by hand. No key at all means the setup is unfinished:
  * refuse (SalesIQ keeps the delivery as a failed execution) rather than trust an unsigned body.
  */
 export async function authenticate(props: bp.CommonHandlerProps, req: Request): Promise<AuthResult> {
-  const setup = await readSetup(props)
   const configured = props.ctx.configuration.webhookPublicKey?.trim()
-  const keys = [...setup.publicKeys, ...(configured ? [configured] : [])]
+  const withConfigured = (keys: string[]) => [...keys, ...(configured ? [configured] : [])]
+  let keys = withConfigured(await storedKeys(props, false))
+  if (!keys.length) keys = withConfigured(await storedKeys(props, true))
   if (!keys.length) {
     props.logger
       .forBot()
@@ -31,6 +49,10 @@ export async function authenticate(props: bp.CommonHandlerProps, req: Request): 
   }
   const signature = header(req, 'x-siqsignature')
   if (!signature) return { ok: false, reason: 'missing x-siqsignature' }
-  if (!verifySignature(req.body ?? '', signature, keys)) return { ok: false, reason: 'bad signature' }
+  const body = req.body ?? ''
+  if (verifySignature(body, signature, keys)) return { ok: true }
+  // Maybe a key was added since we cached them: one fresh look before refusing.
+  if (!verifySignature(body, signature, withConfigured(await storedKeys(props, true))))
+    return { ok: false, reason: 'bad signature' }
   return { ok: true }
 }

@@ -56,7 +56,7 @@ export async function onOperatorMessage(props: bp.CommonHandlerProps, delivery: 
     })
   if (!outgoing.length) return 'empty message'
 
-  const userId = await operatorUserId(props.client, { id: operator.id, name: operator.name, email: operator.email })
+  const userId = await operatorUserId(props, { id: operator.id, name: operator.name, email: operator.email })
   // An operator can answer while startHitl is still running: the plugin would drop the message, so it is held back
   // exactly like an early assignment.
   const delay = assignmentDelayMs(conversation.tags)

@@ -6,8 +6,19 @@ import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto'
  * re-serialised JSON — against every stored key: SalesIQ signs with the oldest one, which may be any of ours.
  */
 
+/** Parsed keys, by their text: the same one or two keys check every delivery. Bounded, as input may be anything. */
+const parsed = new Map<string, KeyObject | undefined>()
+
 /** A key as SalesIQ shows it (bare Base64 DER SubjectPublicKeyInfo) or as PEM; undefined when it is not a key. */
 export function parsePublicKey(text: string): KeyObject | undefined {
+  if (parsed.has(text)) return parsed.get(text)
+  const key = parseKeyText(text)
+  if (parsed.size >= 32) parsed.clear()
+  parsed.set(text, key)
+  return key
+}
+
+function parseKeyText(text: string): KeyObject | undefined {
   const trimmed = text.trim()
   if (!trimmed) return undefined
   try {
