@@ -164,11 +164,13 @@ export class HitlBot implements RuntimeBot {
   }
 
   private async agentJoined(session: Session, agentUserId: string) {
-    if (session.agentUserId === agentUserId && session.status === 'agent') return
+    // Set before any await: an agent message and hitlAssigned for the same agent can arrive together.
+    if (session.agentUserId === agentUserId) return
+    session.agentUserId = agentUserId
     clearTimeout(session.assignmentTimer)
     const { user } = await this.client.getUser({ id: agentUserId })
-    if (ended(session)) return // hitlStopped came in while we looked the agent up
-    session.agentUserId = agentUserId
+    // hitlStopped, or another agent, came in while we looked this one up
+    if (ended(session) || session.agentUserId !== agentUserId) return
     session.agentName = user.name
     this.setStatus(session, 'agent')
     await this.say(session.upstreamConversationId, TEXTS.joined, { agentName: user.name })

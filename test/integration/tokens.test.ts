@@ -5,7 +5,9 @@ import { actionOk, botClient, botWrites, waitFor, zoho } from '../harness/helper
 let stack: Stack
 let conversationId: string
 
-const tokenRequests = async () => (await zoho<{ refreshRequests: number }>(stack, 'GET', '/tokens')).refreshRequests
+// Every call to the token endpoint, granted or refused (the request log; /tokens counts only granted refreshes).
+const tokenRequests = async () =>
+  (await zoho<unknown[]>(stack, 'GET', '/requests?method=POST&path=/oauth/v2/token')).length
 
 beforeAll(async () => {
   stack = await startStack({ bot: false, register: false, instances: 1, zohoSettings: { autoAssignDelayMs: 60_000 } })
