@@ -80,15 +80,36 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const bot =
     opts.bot === false
       ? undefined
-      : new HitlBot({ botId: identity.botId, apiUrl: botpress.url, runtime, assignmentTimeoutMs: opts.assignmentTimeoutMs ?? 5 * 60_000 })
+      : new HitlBot({
+          botId: identity.botId,
+          apiUrl: botpress.url,
+          runtime,
+          assignmentTimeoutMs: opts.assignmentTimeoutMs ?? 5 * 60_000,
+        })
   runtime.bot = bot
 
   const timeline = new Timeline()
-  runtime.timeline.on('entry', (e) => timeline.add({ at: e.at, source: 'integration', kind: e.operation, summary: e.summary, status: e.status }))
-  zoho.events.on('request', (r) => timeline.add({ at: Date.now(), source: 'zoho', kind: 'api', summary: `${r.method} ${r.path}`, status: r.status }))
-  zoho.events.on('delivery', (d) => timeline.add({ at: Date.now(), source: 'zoho', kind: 'webhook', summary: `${d.event} attempt ${d.attempt}`, status: d.status }))
-  botpress.events.on('event.created', (e) => timeline.add({ at: Date.now(), source: 'botpress', kind: 'event', summary: e.event.type }))
-  botpress.events.on('message.created', (e) => timeline.add({ at: Date.now(), source: 'botpress', kind: 'message', summary: describeMessage(e) }))
+  runtime.timeline.on('entry', (e) =>
+    timeline.add({ at: e.at, source: 'integration', kind: e.operation, summary: e.summary, status: e.status })
+  )
+  zoho.events.on('request', (r) =>
+    timeline.add({ at: Date.now(), source: 'zoho', kind: 'api', summary: `${r.method} ${r.path}`, status: r.status })
+  )
+  zoho.events.on('delivery', (d) =>
+    timeline.add({
+      at: Date.now(),
+      source: 'zoho',
+      kind: 'webhook',
+      summary: `${d.event} attempt ${d.attempt}`,
+      status: d.status,
+    })
+  )
+  botpress.events.on('event.created', (e) =>
+    timeline.add({ at: Date.now(), source: 'botpress', kind: 'event', summary: e.event.type })
+  )
+  botpress.events.on('message.created', (e) =>
+    timeline.add({ at: Date.now(), source: 'botpress', kind: 'message', summary: describeMessage(e) })
+  )
   bot?.changes.on('dropped', (what) => timeline.add({ at: Date.now(), source: 'bot', kind: 'dropped', summary: what }))
 
   const app = Fastify({ logger: false, exposeHeadRoutes: false, forceCloseConnections: true })
@@ -119,9 +140,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 }
 
 /** One timeline line per message, saying who wrote to whom. */
-function describeMessage(e: { message: { type: string; direction: string }; conversation: { channel: string } }): string {
+function describeMessage(e: {
+  message: { type: string; direction: string }
+  conversation: { channel: string }
+}): string {
   const { type, direction } = e.message
   if (e.conversation.channel === 'hitl')
-    return direction === 'incoming' ? `integration → hitl conversation: ${type} (operator or notice)` : `bot → hitl conversation: ${type} (for the operator)`
+    return direction === 'incoming'
+      ? `integration → hitl conversation: ${type} (operator or notice)`
+      : `bot → hitl conversation: ${type} (for the operator)`
   return direction === 'incoming' ? `visitor → bot: ${type}` : `bot → visitor: ${type}`
 }

@@ -10,7 +10,8 @@ export async function buildIntegration(): Promise<string> {
   const outfile = path.join(root, '.botpress', 'dist', 'index.cjs')
   await build({
     stdin: {
-      contents: "import integration from './src/index'\nexport default integration\nexport const handler = integration.handler\n",
+      contents:
+        "import integration from './src/index'\nexport default integration\nexport const handler = integration.handler\n",
       resolveDir: root,
       sourcefile: 'entry.ts',
       loader: 'ts',

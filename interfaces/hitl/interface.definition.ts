@@ -39,14 +39,23 @@ export default new InterfaceDefinition({
     hitlAssigned: {
       schema: () =>
         z.object({
-          conversationId: z.string().title('HITL conversation ID').describe('ID of the Botpress conversation of the HITL session'),
-          userId: z.string().title('Human agent user ID').describe('ID of the Botpress user that represents the human agent'),
+          conversationId: z
+            .string()
+            .title('HITL conversation ID')
+            .describe('ID of the Botpress conversation of the HITL session'),
+          userId: z
+            .string()
+            .title('Human agent user ID')
+            .describe('ID of the Botpress user that represents the human agent'),
         }),
     },
     hitlStopped: {
       schema: () =>
         z.object({
-          conversationId: z.string().title('HITL conversation ID').describe('ID of the Botpress conversation of the HITL session'),
+          conversationId: z
+            .string()
+            .title('HITL conversation ID')
+            .describe('ID of the Botpress conversation of the HITL session'),
         }),
     },
   },
@@ -84,7 +93,9 @@ export default new InterfaceDefinition({
       },
       output: {
         schema: () =>
-          z.object({ conversationId: z.string().title('HITL conversation ID').describe('ID of the HITL conversation') }),
+          z.object({
+            conversationId: z.string().title('HITL conversation ID').describe('ID of the HITL conversation'),
+          }),
       },
     },
     stopHitl: {
@@ -92,7 +103,9 @@ export default new InterfaceDefinition({
       description: 'Stop an existing HITL session in the external service',
       input: {
         schema: () =>
-          z.object({ conversationId: z.string().title('HITL conversation ID').describe('ID of the HITL conversation') }),
+          z.object({
+            conversationId: z.string().title('HITL conversation ID').describe('ID of the HITL conversation'),
+          }),
       },
       output: { schema: () => z.object({}) },
     },

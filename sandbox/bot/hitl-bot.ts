@@ -34,7 +34,10 @@ export type HitlBotOptions = {
  * when no hitlAssigned came; `/end` and the assignment timeout call stopHitl; hitlStopped hands back to the bot.
  */
 export class HitlBot implements RuntimeBot {
-  readonly changes = new EventEmitter<{ status: [conversationId: string, status: BotStatus]; dropped: [what: string] }>()
+  readonly changes = new EventEmitter<{
+    status: [conversationId: string, status: BotStatus]
+    dropped: [what: string]
+  }>()
   private readonly client: Client
   private readonly sessions = new Map<string, Session>() // by upstream conversation
   private readonly byHitl = new Map<string, Session>() // by hitl conversation, only once startHitl returned
@@ -151,7 +154,10 @@ export class HitlBot implements RuntimeBot {
     const conversationId = String(event.payload.conversationId ?? event.conversationId ?? '')
     const session = this.byHitl.get(conversationId)
     if (!session || session.status === 'ended') {
-      this.changes.emit('dropped', `${event.type} for ${conversationId} (arrived before startHitl returned, or after the end)`)
+      this.changes.emit(
+        'dropped',
+        `${event.type} for ${conversationId} (arrived before startHitl returned, or after the end)`
+      )
       return
     }
     if (event.type.endsWith('hitlAssigned')) return this.agentJoined(session, String(event.payload.userId))
@@ -160,7 +166,8 @@ export class HitlBot implements RuntimeBot {
 
   async onDeliveryFailed({ message, conversation }: MessageEvent, error: string): Promise<void> {
     const session = this.byHitl.get(conversation.id)
-    if (session) await this.say(session.upstreamConversationId, `${TEXTS.notDelivered} ${error}`, { failedMessageId: message.id })
+    if (session)
+      await this.say(session.upstreamConversationId, `${TEXTS.notDelivered} ${error}`, { failedMessageId: message.id })
   }
 
   private async agentJoined(session: Session, agentUserId: string) {
@@ -187,13 +194,17 @@ export class HitlBot implements RuntimeBot {
         tags: {},
       })
       .catch(() => undefined)
-    await this.opts.runtime.callAction('stopHitl', { conversationId: session.hitlConversationId }).catch(() => undefined)
+    await this.opts.runtime
+      .callAction('stopHitl', { conversationId: session.hitlConversationId })
+      .catch(() => undefined)
   }
 
   private async assignmentTimedOut(session: Session) {
     if (session.status !== 'waiting') return
     await this.endSession(session, TEXTS.timeout)
-    await this.opts.runtime.callAction('stopHitl', { conversationId: session.hitlConversationId }).catch(() => undefined)
+    await this.opts.runtime
+      .callAction('stopHitl', { conversationId: session.hitlConversationId })
+      .catch(() => undefined)
   }
 
   private async endSession(session: Session, text: string) {

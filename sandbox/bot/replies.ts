@@ -8,7 +8,10 @@ export function wantsHuman(message: Pick<Message, 'type' | 'payload'>): boolean 
   return text === ESCALATE_VALUE || /\b(human|agent|operator|person)\b/.test(text)
 }
 
-export function botReply(message: Pick<Message, 'type' | 'payload'>): { type: string; payload: Record<string, unknown> } {
+export function botReply(message: Pick<Message, 'type' | 'payload'>): {
+  type: string
+  payload: Record<string, unknown>
+} {
   const text = String(message.payload.text ?? '').trim()
   const said = text ? `You said: "${text.slice(0, 200)}". ` : `Thanks for the ${message.type}. `
   return {

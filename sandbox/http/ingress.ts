@@ -11,7 +11,9 @@ const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'c
 export function registerIngress(app: FastifyInstance, runtime: BotpressRuntime, webhookId: string): void {
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 10 * 1024 * 1024 }, (_req, body, done) => done(null, body))
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 10 * 1024 * 1024 }, (_req, body, done) =>
+      done(null, body)
+    )
     const forward = async (req: FastifyRequest<{ Params: { id: string; '*'?: string } }>, reply: FastifyReply) => {
       if (req.params.id !== webhookId) return reply.code(404).send({ message: 'Unknown webhook id' })
       const url = new URL(req.url, 'http://ingress')

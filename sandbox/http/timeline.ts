@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 
-export type TimelineItem = { at: number; source: 'botpress' | 'zoho' | 'integration' | 'bot'; kind: string; summary: string; status?: number | null }
+export type TimelineItem = {
+  at: number
+  source: 'botpress' | 'zoho' | 'integration' | 'bot'
+  kind: string
+  summary: string
+  status?: number | null
+}
 
 /** What crossed the integration, for the page's timeline: kept (last N) and streamed as server-sent events. */
 export class Timeline {
@@ -21,7 +27,11 @@ export class Timeline {
   register(app: FastifyInstance) {
     app.get('/api/timeline', async () => ({ items: this.list() }))
     app.get('/api/timeline/stream', (req, reply) => {
-      reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      })
       const send = (item: TimelineItem) => reply.raw.write(`data: ${JSON.stringify(item)}\n\n`)
       this.listeners.add(send)
       req.raw.on('close', () => this.listeners.delete(send))

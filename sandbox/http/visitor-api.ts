@@ -31,36 +31,45 @@ export function registerVisitorApi(app: FastifyInstance, opts: { apiUrl: string;
     return { userId: user.id, conversationId: conversation.id }
   })
 
-  app.post<{ Params: { id: string }; Body: { userId: string; type?: string; payload?: Record<string, unknown>; text?: string } }>(
-    '/api/visitors/:id/messages',
+  app.post<{
+    Params: { id: string }
+    Body: { userId: string; type?: string; payload?: Record<string, unknown>; text?: string }
+  }>('/api/visitors/:id/messages', async (req, reply) => {
+    const { userId, text } = req.body ?? ({} as never)
+    const type = req.body?.type ?? 'text'
+    const payload = req.body?.payload ?? { text }
+    if (!userId || (type === 'text' && !String(payload.text ?? '').trim()))
+      return reply.code(400).send({ message: 'userId and a non-empty text (or type + payload) are required' })
+    const { message } = await webchat.createMessage({ conversationId: req.params.id, userId, type, payload, tags: {} })
+    return { message }
+  })
+
+  app.post<{ Params: { id: string }; Querystring: { userId: string } }>(
+    '/api/visitors/:id/files',
     async (req, reply) => {
-      const { userId, text } = req.body ?? ({} as never)
-      const type = req.body?.type ?? 'text'
-      const payload = req.body?.payload ?? { text }
-      if (!userId || (type === 'text' && !String(payload.text ?? '').trim()))
-        return reply.code(400).send({ message: 'userId and a non-empty text (or type + payload) are required' })
-      const { message } = await webchat.createMessage({ conversationId: req.params.id, userId, type, payload, tags: {} })
+      const file = await req.file()
+      if (!file || !req.query.userId)
+        return reply.code(400).send({ message: 'a multipart "file" and ?userId= are required' })
+      const content = await file.toBuffer()
+      const key = `sandbox/${Date.now()}-${file.filename.replace(/[^\w.-]+/g, '_')}`
+      const uploaded = await webchat.uploadFile({
+        key,
+        content,
+        contentType: file.mimetype,
+        accessPolicies: ['public_content'],
+      })
+      const url = uploaded.file.url
+      const isImage = file.mimetype.startsWith('image/')
+      const { message } = await webchat.createMessage({
+        conversationId: req.params.id,
+        userId: req.query.userId,
+        type: isImage ? 'image' : 'file',
+        payload: isImage ? { imageUrl: url, title: file.filename } : { fileUrl: url, title: file.filename },
+        tags: {},
+      })
       return { message }
     }
   )
-
-  app.post<{ Params: { id: string }; Querystring: { userId: string } }>('/api/visitors/:id/files', async (req, reply) => {
-    const file = await req.file()
-    if (!file || !req.query.userId) return reply.code(400).send({ message: 'a multipart "file" and ?userId= are required' })
-    const content = await file.toBuffer()
-    const key = `sandbox/${Date.now()}-${file.filename.replace(/[^\w.-]+/g, '_')}`
-    const uploaded = await webchat.uploadFile({ key, content, contentType: file.mimetype, accessPolicies: ['public_content'] })
-    const url = uploaded.file.url
-    const isImage = file.mimetype.startsWith('image/')
-    const { message } = await webchat.createMessage({
-      conversationId: req.params.id,
-      userId: req.query.userId,
-      type: isImage ? 'image' : 'file',
-      payload: isImage ? { imageUrl: url, title: file.filename } : { fileUrl: url, title: file.filename },
-      tags: {},
-    })
-    return { message }
-  })
 
   app.get<{ Params: { id: string } }>('/api/visitors/:id', async (req) => {
     const all = []

@@ -7,7 +7,9 @@ import type { FastifyInstance } from 'fastify'
 export function registerZohoProxy(app: FastifyInstance, zohoUrl: string): void {
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 * 1024 }, (_req, body, done) => done(null, body))
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 * 1024 }, (_req, body, done) =>
+      done(null, body)
+    )
     scope.all('/api/zoho/*', async (req, reply) => {
       const target = `${zohoUrl}/_emulator/${(req.params as { '*': string })['*']}${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`
       const headers: Record<string, string> = {}
@@ -15,7 +17,8 @@ export function registerZohoProxy(app: FastifyInstance, zohoUrl: string): void {
       const response = await fetch(target, {
         method: req.method,
         headers,
-        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : (req.body as Uint8Array<ArrayBuffer> | undefined),
+        body:
+          req.method === 'GET' || req.method === 'HEAD' ? undefined : (req.body as Uint8Array<ArrayBuffer> | undefined),
       })
       reply.code(response.status)
       const type = response.headers.get('content-type')

@@ -24,7 +24,9 @@ export class IntegrationPool {
     configuration: Record<string, unknown>
     routing?: Routing
   }): Promise<IntegrationPool> {
-    const instances = await Promise.all(Array.from({ length: Math.max(1, opts.instances) }, () => startIntegration(opts.env)))
+    const instances = await Promise.all(
+      Array.from({ length: Math.max(1, opts.instances) }, () => startIntegration(opts.env))
+    )
     return new IntegrationPool(instances, opts.identity, opts.configuration, opts.routing ?? 'round-robin')
   }
 

@@ -2,7 +2,13 @@
  * Calls an integration the way Botpress does (reference/botpress.md §4): one HTTP request, the operation and the
  * base64 configuration in x-bp-* headers.
  */
-export type Identity = { botId: string; botUserId: string; integrationId: string; integrationAlias: string; webhookId: string }
+export type Identity = {
+  botId: string
+  botUserId: string
+  integrationId: string
+  integrationAlias: string
+  webhookId: string
+}
 
 export type ProtocolAnswer = { status: number; body: unknown; text: string; headers: Headers }
 

@@ -10,9 +10,22 @@ export interface RuntimeBot {
   onDeliveryFailed(e: EmulatorEventMap['message.created'][0], error: string): Promise<void>
 }
 
-export type TimelineEntry = { at: number; source: 'integration'; operation: string; summary: string; status: number; ms: number }
+export type TimelineEntry = {
+  at: number
+  source: 'integration'
+  operation: string
+  summary: string
+  status: number
+  ms: number
+}
 
-export type WebhookRequest = { method: string; path: string; query: string; headers: Record<string, string>; body?: string }
+export type WebhookRequest = {
+  method: string
+  path: string
+  query: string
+  headers: Record<string, string>
+  body?: string
+}
 
 export class ActionError extends Error {
   constructor(
@@ -50,13 +63,18 @@ export class BotpressRuntime {
     try {
       if (conversation.channel === 'hitl' && conversation.integration === this.integrationName) {
         if (caller.integrationId) return await this.bot?.onHitlMessage(e)
-        const answer = await this.timed('message_created', `${message.type} → hitl ${conversation.id}`, conversation.id, {
-          type: message.type,
-          payload: message.payload,
-          conversation,
-          message,
-          user: { id: message.userId, tags: {}, createdAt: message.createdAt, updatedAt: message.createdAt },
-        })
+        const answer = await this.timed(
+          'message_created',
+          `${message.type} → hitl ${conversation.id}`,
+          conversation.id,
+          {
+            type: message.type,
+            payload: message.payload,
+            conversation,
+            message,
+            user: { id: message.userId, tags: {}, createdAt: message.createdAt, updatedAt: message.createdAt },
+          }
+        )
         if (answer.status >= 300) await this.bot?.onDeliveryFailed(e, errorMessage(answer.body))
       } else if (conversation.channel === WEBCHAT && caller.integrationId === WEBCHAT) {
         await this.bot?.onVisitorMessage(e)
@@ -69,7 +87,14 @@ export class BotpressRuntime {
   private async timed(operation: string, summary: string, key: string | undefined, body: unknown) {
     const started = Date.now()
     const answer = await this.pool.call(operation, body, key)
-    this.timeline.emit('entry', { at: started, source: 'integration', operation, summary, status: answer.status, ms: Date.now() - started })
+    this.timeline.emit('entry', {
+      at: started,
+      source: 'integration',
+      operation,
+      summary,
+      status: answer.status,
+      ms: Date.now() - started,
+    })
     return answer
   }
 
@@ -83,7 +108,11 @@ export class BotpressRuntime {
   }
 
   /** An action of the integration; a RuntimeError comes back as an ActionError with the integration's message. */
-  async callAction<T = Record<string, unknown>>(type: string, input: Record<string, unknown>, key?: string): Promise<T> {
+  async callAction<T = Record<string, unknown>>(
+    type: string,
+    input: Record<string, unknown>,
+    key?: string
+  ): Promise<T> {
     const answer = await this.timed('action_triggered', type, key, { type, input })
     if (answer.status >= 300) throw new ActionError(type, answer.status, errorMessage(answer.body))
     return ((answer.body as { output?: T })?.output ?? {}) as T

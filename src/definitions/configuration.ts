@@ -38,7 +38,9 @@ export const configurationSchema = z.object({
     .string()
     .min(1)
     .title('App (brand) ID')
-    .describe('ID of the SalesIQ app (brand) whose operators take the chats: Settings → Brands → the brand → ID in the URL'),
+    .describe(
+      'ID of the SalesIQ app (brand) whose operators take the chats: Settings → Brands → the brand → ID in the URL'
+    ),
   departmentId: z
     .string()
     .min(1)

@@ -1,6 +1,9 @@
 /** Remote ids live in tags, so any instance finds the right user or conversation with one lookup. */
 export const userTags = {
-  visitorId: { title: 'SalesIQ visitor user_id', description: 'Stable visitor.user_id sent to SalesIQ for this end user' },
+  visitorId: {
+    title: 'SalesIQ visitor user_id',
+    description: 'Stable visitor.user_id sent to SalesIQ for this end user',
+  },
   email: { title: 'Email', description: 'Email of the end user, when a real one is known' },
   operatorId: { title: 'SalesIQ operator ID', description: 'Set on users that represent a SalesIQ operator' },
   operatorEmail: { title: 'SalesIQ operator email', description: 'Email of the operator' },
@@ -12,12 +15,21 @@ export const conversationTags = {
   visitorChatId: { title: 'SalesIQ visitor conversation ID', description: 'Hex id of the chat on the visitor side' },
   userId: { title: 'Botpress end user ID', description: 'The Botpress user the chat was opened for' },
   openedAt: { title: 'Opened at', description: 'Epoch ms when startHitl mapped the chat' },
-  handedOverAt: { title: 'Handed over at', description: 'Epoch ms when startHitl returned the conversation to the plugin' },
+  handedOverAt: {
+    title: 'Handed over at',
+    description: 'Epoch ms when startHitl returned the conversation to the plugin',
+  },
   operatorId: { title: 'Current operator ID', description: 'SalesIQ operator currently assigned' },
   assignedAt: { title: 'Assigned at', description: 'SalesIQ event_time of the latest assignment handled' },
 } as const
 
 export const messageTags = {
-  zohoMessageId: { title: 'SalesIQ message ID', description: 'msgid of the operator message (deduplicates redeliveries)' },
-  zohoEventKey: { title: 'SalesIQ event key', description: 'event + entity_id + event_time of the webhook that made the message' },
+  zohoMessageId: {
+    title: 'SalesIQ message ID',
+    description: 'msgid of the operator message (deduplicates redeliveries)',
+  },
+  zohoEventKey: {
+    title: 'SalesIQ event key',
+    description: 'event + entity_id + event_time of the webhook that made the message',
+  },
 } as const

@@ -2,7 +2,10 @@ import type * as bp from '.botpress'
 import { sendToOperator } from './outgoing'
 
 type Messages = bp.IntegrationProps['channels']['hitl']['messages']
-type AnyMessageProps = { payload: unknown; conversation: { id: string; tags: Record<string, string | undefined> } } & bp.CommonHandlerProps
+type AnyMessageProps = {
+  payload: unknown
+  conversation: { id: string; tags: Record<string, string | undefined> }
+} & bp.CommonHandlerProps
 
 const relay =
   (type: string) =>

@@ -13,6 +13,8 @@ export async function getHitlConversation(client: bp.Client, conversationId: str
   }
   const chatId = conversation.tags.chatId
   if (!chatId)
-    throw new RuntimeError(`Conversation "${conversationId}" is not a SalesIQ chat opened by this integration (no chat id).`)
+    throw new RuntimeError(
+      `Conversation "${conversationId}" is not a SalesIQ chat opened by this integration (no chat id).`
+    )
   return { conversation, chatId }
 }

@@ -9,7 +9,12 @@ import { renderMessage } from './render'
 
 type Payload = Record<string, unknown>
 type MediaKind = 'image' | 'audio' | 'video' | 'file'
-const URL_FIELD: Record<MediaKind, string> = { image: 'imageUrl', audio: 'audioUrl', video: 'videoUrl', file: 'fileUrl' }
+const URL_FIELD: Record<MediaKind, string> = {
+  image: 'imageUrl',
+  audio: 'audioUrl',
+  video: 'videoUrl',
+  file: 'fileUrl',
+}
 
 type SendProps = {
   props: bp.CommonHandlerProps
@@ -24,7 +29,8 @@ type SendProps = {
  */
 export async function sendToOperator({ props, conversation, type, payload }: SendProps): Promise<void> {
   const chatId = conversation.tags.chatId
-  if (!chatId) throw new RuntimeError(`Conversation ${conversation.id} has no SalesIQ chat: it was not opened by startHitl.`)
+  if (!chatId)
+    throw new RuntimeError(`Conversation ${conversation.id} has no SalesIQ chat: it was not opened by startHitl.`)
   try {
     const { salesiq } = await connect(props)
     await sendOne(props, salesiq, chatId, type, payload)
@@ -33,12 +39,17 @@ export async function sendToOperator({ props, conversation, type, payload }: Sen
   }
 }
 
-async function sendOne(props: bp.CommonHandlerProps, salesiq: SalesIQClient, chatId: string, type: string, payload: Payload) {
+async function sendOne(
+  props: bp.CommonHandlerProps,
+  salesiq: SalesIQClient,
+  chatId: string,
+  type: string,
+  payload: Payload
+) {
   if (type === 'bloc') {
     const items = Array.isArray(payload.items) ? (payload.items as Array<{ type: string; payload: Payload }>) : []
     if (!items.length) throw new RuntimeError('An empty bloc message (no items) cannot be sent to SalesIQ.')
-    for (const item of items)
-      await sendOne(props, salesiq, chatId, item.type, item.payload ?? {})
+    for (const item of items) await sendOne(props, salesiq, chatId, item.type, item.payload ?? {})
     return
   }
   if (type in URL_FIELD) return sendMedia(props, salesiq, chatId, type as MediaKind, payload)

@@ -38,16 +38,25 @@ export async function parkAssignment(props: bp.CommonHandlerProps, chatId: strin
   } catch (err) {
     if (!(isApiError(err) && err.type === 'ResourceNotFound')) throw err
     const { state } = await props.client.getOrSetState({ ...ref, payload: patch })
-    if ((state.payload as ParkedMap)[chatId]?.parkedAt !== now) await props.client.patchState({ ...ref, payload: patch })
+    if ((state.payload as ParkedMap)[chatId]?.parkedAt !== now)
+      await props.client.patchState({ ...ref, payload: patch })
   }
 }
 
 /** Takes (reads and clears) the parked assignment of a chat that has just been mapped. */
-export async function takeParkedAssignment(props: bp.CommonHandlerProps, chatId: string): Promise<Assignment | undefined> {
+export async function takeParkedAssignment(
+  props: bp.CommonHandlerProps,
+  chatId: string
+): Promise<Assignment | undefined> {
   const entry = (await readParked(props))[chatId]
   if (!entry) return undefined
   await props.client
-    .patchState({ type: 'integration', id: props.ctx.integrationId, name: 'parkedAssignments', payload: { [chatId]: null } })
+    .patchState({
+      type: 'integration',
+      id: props.ctx.integrationId,
+      name: 'parkedAssignments',
+      payload: { [chatId]: null },
+    })
     .catch(() => undefined) // the entry expires anyway; the assignment claim keeps it from firing twice
   if (Date.now() - entry.parkedAt > PARK_TTL_MS) return undefined
   return {

@@ -44,7 +44,9 @@ export function renderMessage(type: string, payload: Payload): string {
     case 'card':
       return renderCard(payload)
     case 'carousel':
-      return Array.isArray(payload.items) ? payload.items.map((card: Payload) => renderCard(card)).join('\n') : '[carousel]'
+      return Array.isArray(payload.items)
+        ? payload.items.map((card: Payload) => renderCard(card)).join('\n')
+        : '[carousel]'
     case 'choice':
     case 'dropdown':
       return `${s(payload.text)}${renderOptions(payload.options)}`

@@ -36,12 +36,14 @@ export function renderTranscript(history: HistoryMessage[], visitorName: string)
 
 function splitLong(line: string): string[] {
   const pieces: string[] = []
-  for (let i = 0; i < line.length; i += TRANSCRIPT_CHUNK_CHARS - 100) pieces.push(line.slice(i, i + TRANSCRIPT_CHUNK_CHARS - 100))
+  for (let i = 0; i < line.length; i += TRANSCRIPT_CHUNK_CHARS - 100)
+    pieces.push(line.slice(i, i + TRANSCRIPT_CHUNK_CHARS - 100))
   return pieces.length ? pieces : ['']
 }
 
 /** The chat's opening question: title and description, truncated (SalesIQ documents no limit). */
 export function questionFrom(title: string | undefined, description: string | undefined, visitorName: string): string {
-  const text = [title?.trim(), description?.trim()].filter(Boolean).join(' — ') || `${visitorName} asked to talk to a human`
+  const text =
+    [title?.trim(), description?.trim()].filter(Boolean).join(' — ') || `${visitorName} asked to talk to a human`
   return text.length > 1000 ? text.slice(0, 997) + '...' : text
 }

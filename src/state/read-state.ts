@@ -2,7 +2,9 @@ import { isApiError } from '@botpress/sdk'
 import type * as bp from '.botpress'
 
 type StateName = keyof bp.States
-type IntegrationStateName = { [K in StateName]: bp.TIntegration['states'][K]['type'] extends 'integration' ? K : never }[StateName]
+type IntegrationStateName = {
+  [K in StateName]: bp.TIntegration['states'][K]['type'] extends 'integration' ? K : never
+}[StateName]
 
 /** A missing state is normal (never set, or expired): undefined instead of a ResourceNotFound error. */
 export async function readState<N extends StateName>(

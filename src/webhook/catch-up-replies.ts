@@ -34,6 +34,8 @@ export async function catchUpOperatorReplies(props: bp.CommonHandlerProps, deliv
       if (replay.ok) await onOperatorMessage(props, replay.delivery)
     }
   } catch (err) {
-    props.logger.forBot().warn(`Could not read back the last operator messages of chat ${delivery.chatId}: ${(err as Error).message}`)
+    props.logger
+      .forBot()
+      .warn(`Could not read back the last operator messages of chat ${delivery.chatId}: ${(err as Error).message}`)
   }
 }

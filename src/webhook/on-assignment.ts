@@ -27,6 +27,9 @@ export async function onAssignment(props: bp.CommonHandlerProps, delivery: Deliv
     if (!conversation) return 'parked (chat not mapped yet, or not ours)'
   }
   if (delivery.event.includes('transfer') && conversation.tags.operatorId === operator.id) return 'same operator'
-  const outcome = await announceAssignment(props, conversation, { ...assignment, delayMs: assignmentDelayMs(conversation.tags) })
+  const outcome = await announceAssignment(props, conversation, {
+    ...assignment,
+    delayMs: assignmentDelayMs(conversation.tags),
+  })
   return `assignment ${outcome}`
 }

@@ -67,9 +67,17 @@ export function salesiqError(operation: string, status: number, error: ApiErrorB
     case 1020:
     case 1024:
     case 1025:
-      return new ZohoError('not_found', `SalesIQ refused ${operation}${context}${said}: check the ids in the configuration.`, details)
+      return new ZohoError(
+        'not_found',
+        `SalesIQ refused ${operation}${context}${said}: check the ids in the configuration.`,
+        details
+      )
     case 1023:
-      return new ZohoError('throttled', `SalesIQ is throttling requests (${operation})${said}; try again shortly.`, details)
+      return new ZohoError(
+        'throttled',
+        `SalesIQ is throttling requests (${operation})${said}; try again shortly.`,
+        details
+      )
     default:
       return new ZohoError('invalid_request', `SalesIQ refused ${operation}${context}${said}.`, details)
   }

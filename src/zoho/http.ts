@@ -27,7 +27,11 @@ export async function sendWithRetries(url: string, init: RequestInit, opts: Send
     let response: Response | undefined
     try {
       response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
-      outcome = { type: 'status', status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) }
+      outcome = {
+        type: 'status',
+        status: response.status,
+        retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+      }
     } catch (err) {
       const timedOut = (err as Error)?.name === 'TimeoutError' || (err as Error)?.name === 'AbortError'
       outcome = timedOut ? { type: 'timeout' } : { type: 'network', code: networkCode(err) }

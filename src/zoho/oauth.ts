@@ -50,14 +50,22 @@ function tokenError(body: TokenBody, operation: string, status: number): ZohoErr
       details
     )
   if (error === 'invalid_redirect_uri')
-    return new ZohoError('auth', 'Zoho rejected the redirect URI: add the webhook URL as an authorized redirect URI of the Zoho client.', details)
+    return new ZohoError(
+      'auth',
+      'Zoho rejected the redirect URI: add the webhook URL as an authorized redirect URI of the Zoho client.',
+      details
+    )
   return new ZohoError('auth', `Zoho Accounts refused ${operation} (${error}).`, details)
 }
 
 async function tokenRequest(accountsUrl: string, form: Record<string, string>, operation: string): Promise<TokenGrant> {
   const response = await sendWithRetries(
     `${accountsUrl}/oauth/v2/token`,
-    { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) },
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form),
+    },
     { operation, idempotent: false }
   )
   const body = ((await readJson(response)) ?? {}) as TokenBody
@@ -80,7 +88,12 @@ export type ClientCredentials = { clientId: string; clientSecret: string; accoun
 export const refreshAccessToken = (creds: ClientCredentials, refreshToken: string) =>
   tokenRequest(
     creds.accountsUrl,
-    { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: creds.clientId, client_secret: creds.clientSecret },
+    {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: creds.clientId,
+      client_secret: creds.clientSecret,
+    },
     'access token refresh'
   )
 

@@ -7,9 +7,7 @@ export const MAX_RETRIES = 2
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH'])
 
 export type Outcome =
-  | { type: 'status'; status: number; retryAfterMs?: number }
-  | { type: 'network'; code?: string }
-  | { type: 'timeout' }
+  { type: 'status'; status: number; retryAfterMs?: number } | { type: 'network'; code?: string } | { type: 'timeout' }
 
 export function shouldRetry(outcome: Outcome, attempt: number, idempotent: boolean): boolean {
   if (attempt >= MAX_RETRIES) return false

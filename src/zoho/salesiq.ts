@@ -55,7 +55,13 @@ export class SalesIQClient {
   private rest(path: string) {
     return `${this.host}/api/v2/${this.screen}${path}`
   }
-  private call<T>(operation: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: Body, context?: string) {
+  private call<T>(
+    operation: string,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    body?: Body,
+    context?: string
+  ) {
     return salesiqRequest<T>(this.tokens, { operation, method, url, body, context })
   }
 
@@ -92,7 +98,9 @@ export class SalesIQClient {
     const form = new FormData()
     form.append('file', new Blob([file.bytes as BlobPart], { type: file.contentType }), file.name)
     if (file.comment) form.append('comment', file.comment)
-    return this.call<void>('sending a visitor file', 'POST', this.visitorV1(`/conversations/${chatId}/messages`), { form })
+    return this.call<void>('sending a visitor file', 'POST', this.visitorV1(`/conversations/${chatId}/messages`), {
+      form,
+    })
   }
 
   /** Operator-side close (documented, scope conversations.UPDATE); a chat that is already over is not an error. */
@@ -108,7 +116,11 @@ export class SalesIQClient {
   }
 
   getConversation(chatId: string) {
-    return this.call<Envelope<Record<string, unknown>>>('reading a conversation', 'GET', this.rest(`/conversations/${chatId}`))
+    return this.call<Envelope<Record<string, unknown>>>(
+      'reading a conversation',
+      'GET',
+      this.rest(`/conversations/${chatId}`)
+    )
   }
 
   /** The chat's messages, oldest first (REST v2; `time` in epoch ms as a string). */
@@ -122,7 +134,13 @@ export class SalesIQClient {
   }
 
   getApp(appId: string) {
-    return this.call<Envelope<Record<string, unknown>>>('reading the app', 'GET', this.rest(`/apps/${appId}`), undefined, ` for app "${appId}"`)
+    return this.call<Envelope<Record<string, unknown>>>(
+      'reading the app',
+      'GET',
+      this.rest(`/apps/${appId}`),
+      undefined,
+      ` for app "${appId}"`
+    )
   }
 
   listApps() {
@@ -152,7 +170,9 @@ export class SalesIQClient {
   }
 
   updateWebhook(id: string, body: Record<string, unknown>) {
-    return this.call<Envelope<WebhookObject>>('updating the webhook', 'PUT', this.rest(`/webhooks/${id}`), { json: body })
+    return this.call<Envelope<WebhookObject>>('updating the webhook', 'PUT', this.rest(`/webhooks/${id}`), {
+      json: body,
+    })
   }
 
   deleteWebhook(id: string) {

@@ -54,7 +54,10 @@ export class TokenManager {
   constructor(
     private readonly source: TokenSource,
     private readonly store: TokenStore,
-    private readonly refresh: (creds: ClientCredentials, refreshToken: string) => Promise<TokenGrant> = refreshAccessToken
+    private readonly refresh: (
+      creds: ClientCredentials,
+      refreshToken: string
+    ) => Promise<TokenGrant> = refreshAccessToken
   ) {
     this.credential = credentialFingerprint(source.clientId, source.clientSecret, source.refreshToken)
     this.key = `${source.cacheKey}:${this.credential}`
@@ -83,7 +86,10 @@ export class TokenManager {
     const now = Date.now()
     if (throttle && throttle.blockedUntil > now && (!throttle.credential || throttle.credential === this.credential)) {
       if (throttle.rejected)
-        throw new ZohoError('auth', throttle.rejected, { operation: 'access token refresh', retryAfterMs: throttle.blockedUntil - now })
+        throw new ZohoError('auth', throttle.rejected, {
+          operation: 'access token refresh',
+          retryAfterMs: throttle.blockedUntil - now,
+        })
       throw this.throttledError(throttle.blockedUntil - now)
     }
 

@@ -38,9 +38,9 @@ for (const instances of [1, 2]) {
       expect(joined.agentName).toBe('Ada Lovelace')
       await v.waitForMessage('agent joined', (m) => m.payload.text === TEXTS.joined)
       const chat = await chatOf(v)
-      expect((await zoho(stack, 'GET', `/conversations/${chat.id}`)).messages.map((m: any) => m.message.text).join('\n')).toContain(
-        `${v.name}: talk to a human`
-      )
+      expect(
+        (await zoho(stack, 'GET', `/conversations/${chat.id}`)).messages.map((m: any) => m.message.text).join('\n')
+      ).toContain(`${v.name}: talk to a human`)
 
       await v.say('my order is late')
       await operatorSees(chat.id, 'my order is late')
@@ -53,7 +53,10 @@ for (const instances of [1, 2]) {
       await v.waitForMessage('agent left', (m) => m.payload.text === TEXTS.left)
       await v.waitForStatus('bot')
       await v.say('thanks')
-      await waitFor('the bot answers again', async () => (await v.view()).messages.filter((m) => m.author === 'bot' && m.type === 'choice').length >= 2)
+      await waitFor(
+        'the bot answers again',
+        async () => (await v.view()).messages.filter((m) => m.author === 'bot' && m.type === 'choice').length >= 2
+      )
       const all = (await v.view()).messages
       expect(all.filter((m) => m.payload.text === 'Let me check that for you')).toHaveLength(1)
       expect(all.filter((m) => m.payload.text === TEXTS.joined)).toHaveLength(1)
@@ -65,7 +68,9 @@ for (const instances of [1, 2]) {
         const v = await new Visitor(stack, `Mia${instances}`).start()
         await v.say('talk to a human')
         await v.waitForStatus('waiting')
-        await v.waitForMessage('missed notice', (m) => String(m.payload.text).startsWith('Sorry, no agent is available'))
+        await v.waitForMessage('missed notice', (m) =>
+          String(m.payload.text).startsWith('Sorry, no agent is available')
+        )
         await v.waitForStatus('bot')
       } finally {
         await zoho(stack, 'PUT', `/apps/${ids().appId}`, { chatAssignment: 'auto_assign', waitingTimeSec: 60 })
@@ -77,9 +82,15 @@ for (const instances of [1, 2]) {
       await v.say('talk to a human')
       await v.waitForStatus('agent')
       const chat = await chatOf(v)
-      await zoho(stack, 'POST', `/conversations/${chat.id}/transfer`, { operatorId: ids().busyOperatorId, resolve: 'accept' })
+      await zoho(stack, 'POST', `/conversations/${chat.id}/transfer`, {
+        operatorId: ids().busyOperatorId,
+        resolve: 'accept',
+      })
       await waitFor('Ben takes over', async () => (await v.view()).status.agentName === 'Ben Busy')
-      await zoho(stack, 'POST', `/conversations/${chat.id}/reply`, { text: 'Ben here', operatorId: ids().busyOperatorId })
+      await zoho(stack, 'POST', `/conversations/${chat.id}/reply`, {
+        text: 'Ben here',
+        operatorId: ids().busyOperatorId,
+      })
       const m = await v.waitForMessage('Ben replies', (x) => x.payload.text === 'Ben here')
       expect(m.authorName).toBe('Ben Busy')
     })
@@ -91,7 +102,10 @@ for (const instances of [1, 2]) {
       const chat = await chatOf(v)
       await v.say('/end')
       await v.waitForMessage('ended', (m) => m.payload.text === TEXTS.ended)
-      await waitFor('chat closed in SalesIQ', async () => (await zoho(stack, 'GET', `/conversations/${chat.id}`)).state === 'ended')
+      await waitFor(
+        'chat closed in SalesIQ',
+        async () => (await zoho(stack, 'GET', `/conversations/${chat.id}`)).state === 'ended'
+      )
       await new Promise((r) => setTimeout(r, 500)) // let the completed webhook come back
       const texts = (await v.view()).messages.map((m) => m.payload.text)
       expect(texts).not.toContain(TEXTS.left)
@@ -99,7 +113,10 @@ for (const instances of [1, 2]) {
     })
 
     it('two visitors at once never see each other', async () => {
-      const [a, b] = await Promise.all([new Visitor(stack, `Pat${instances}`).start(), new Visitor(stack, `Sam${instances}`).start()])
+      const [a, b] = await Promise.all([
+        new Visitor(stack, `Pat${instances}`).start(),
+        new Visitor(stack, `Sam${instances}`).start(),
+      ])
       await Promise.all([a.say('talk to a human'), b.say('talk to a human')])
       await Promise.all([a.waitForStatus('agent'), b.waitForStatus('agent')])
       const [ca, cb] = await Promise.all([chatOf(a), chatOf(b)])
@@ -114,7 +131,9 @@ for (const instances of [1, 2]) {
       const bTexts = (await b.view()).messages.map((m) => m.payload.text)
       expect(aTexts).not.toContain('for Sam')
       expect(bTexts).not.toContain('for Pat')
-      expect((await zoho(stack, 'GET', `/conversations/${ca.id}`)).messages.map((m: any) => m.message.text)).not.toContain('I am Sam')
+      expect(
+        (await zoho(stack, 'GET', `/conversations/${ca.id}`)).messages.map((m: any) => m.message.text)
+      ).not.toContain('I am Sam')
     })
 
     it('files both ways', async () => {
@@ -124,10 +143,16 @@ for (const instances of [1, 2]) {
       const chat = await chatOf(v)
       await v.sendFile('photo.png', PNG, 'image/png')
       await waitFor('operator gets the file', async () =>
-        (await zoho(stack, 'GET', `/conversations/${chat.id}`)).messages.find((m: any) => m.message.file?.name === 'photo.png')
+        (await zoho(stack, 'GET', `/conversations/${chat.id}`)).messages.find(
+          (m: any) => m.message.file?.name === 'photo.png'
+        )
       )
       await zoho(stack, 'POST', `/conversations/${chat.id}/reply`, {
-        file: { name: 'invoice.pdf', contentType: 'application/pdf', base64: Buffer.from('%PDF-1.4 invoice').toString('base64') },
+        file: {
+          name: 'invoice.pdf',
+          contentType: 'application/pdf',
+          base64: Buffer.from('%PDF-1.4 invoice').toString('base64'),
+        },
       })
       const m = await v.waitForMessage('operator file', (x) => x.author === 'agent' && x.type === 'file')
       const res = await fetch(m.payload.fileUrl)
@@ -150,6 +175,9 @@ describe('assignment timeout', () => {
     await v.say('talk to a human')
     await v.waitForMessage('timeout notice', (m) => m.payload.text === TEXTS.timeout)
     const chat = (await zoho<any[]>(stack, 'GET', '/conversations')).find((c) => c.visitor?.name === 'Tim')
-    await waitFor('chat closed', async () => (await zoho(stack, 'GET', `/conversations/${chat.id}`)).state !== 'waiting')
+    await waitFor(
+      'chat closed',
+      async () => (await zoho(stack, 'GET', `/conversations/${chat.id}`)).state !== 'waiting'
+    )
   })
 })

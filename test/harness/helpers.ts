@@ -10,10 +10,18 @@ export const botClient = (stack: Stack) =>
 /** Calls an action over the integration protocol; returns the HTTP status and body. */
 export async function action(stack: Stack, type: string, input: Record<string, unknown>) {
   const answer = await stack.pool.call('action_triggered', { type, input })
-  return { status: answer.status, output: (answer.body as { output?: Record<string, unknown> })?.output, body: answer.body }
+  return {
+    status: answer.status,
+    output: (answer.body as { output?: Record<string, unknown> })?.output,
+    body: answer.body,
+  }
 }
 
-export async function actionOk<T = Record<string, unknown>>(stack: Stack, type: string, input: Record<string, unknown>): Promise<T> {
+export async function actionOk<T = Record<string, unknown>>(
+  stack: Stack,
+  type: string,
+  input: Record<string, unknown>
+): Promise<T> {
   const r = await action(stack, type, input)
   if (r.status !== 200) throw new Error(`${type} answered ${r.status}: ${JSON.stringify(r.body)}`)
   return r.output as T
@@ -23,7 +31,14 @@ export async function actionOk<T = Record<string, unknown>>(stack: Stack, type: 
 export async function botWrites(stack: Stack, conversationId: string, type: string, payload: Record<string, unknown>) {
   const bp = botClient(stack)
   const { conversation } = await bp.getConversation({ id: conversationId })
-  const message = { id: `msg_${Math.random().toString(36).slice(2)}`, type, payload, conversationId, userId: stack.identity.botId, tags: {} }
+  const message = {
+    id: `msg_${Math.random().toString(36).slice(2)}`,
+    type,
+    payload,
+    conversationId,
+    userId: stack.identity.botId,
+    tags: {},
+  }
   const answer = await stack.pool.call('message_created', {
     type,
     payload,
@@ -46,7 +61,11 @@ export async function zoho<T = any>(stack: Stack, method: string, path: string, 
   return (text ? JSON.parse(text) : undefined) as T
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await probe()
@@ -64,7 +83,8 @@ export async function startFileHost(): Promise<{ url: string; png: Buffer; close
   )
   const server: Server = createServer((req, res) => {
     if (req.url === '/ok.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(png)
-    if (req.url === '/report.pdf') return res.writeHead(200, { 'content-type': 'application/pdf' }).end(Buffer.from('%PDF-1.4 test'))
+    if (req.url === '/report.pdf')
+      return res.writeHead(200, { 'content-type': 'application/pdf' }).end(Buffer.from('%PDF-1.4 test'))
     if (req.url === '/big.bin') {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(51 * 1024 * 1024) })
       return res.write(Buffer.alloc(1024)) // never finishes: the integration must give up on the declared size

@@ -1,8 +1,17 @@
 import type { Stack } from '../../sandbox/stack'
 import { waitFor } from './helpers'
 
-export type ChatMessage = { id: string; type: string; payload: Record<string, any>; author: 'visitor' | 'bot' | 'agent'; authorName: string }
-export type ChatView = { messages: ChatMessage[]; status: { status: string; agentName?: string; hitlConversationId?: string } }
+export type ChatMessage = {
+  id: string
+  type: string
+  payload: Record<string, any>
+  author: 'visitor' | 'bot' | 'agent'
+  authorName: string
+}
+export type ChatView = {
+  messages: ChatMessage[]
+  status: { status: string; agentName?: string; hitlConversationId?: string }
+}
 
 /** An end user on the sandbox page's API (what the page itself calls). */
 export class Visitor {
@@ -56,9 +65,13 @@ export class Visitor {
   }
 
   waitForStatus(status: string, timeoutMs = 15_000) {
-    return waitFor(`status ${status}`, async () => {
-      const v = await this.view()
-      return v.status.status === status ? v.status : undefined
-    }, timeoutMs)
+    return waitFor(
+      `status ${status}`,
+      async () => {
+        const v = await this.view()
+        return v.status.status === status ? v.status : undefined
+      },
+      timeoutMs
+    )
   }
 }

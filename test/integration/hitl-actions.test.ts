@@ -42,7 +42,10 @@ describe('startHitl', () => {
   })
 
   it("opens the SalesIQ chat for that user, with the user's details and the transcript", async () => {
-    const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name: 'Dana', email: 'dana@example.com' })
+    const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', {
+      name: 'Dana',
+      email: 'dana@example.com',
+    })
     const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', {
       userId,
       title: 'Refund',
@@ -50,7 +53,11 @@ describe('startHitl', () => {
       hitlSession: { phone: '+15145550000', customerInfo: { plan: 'Gold' } },
       messageHistory: [
         { source: { type: 'user', userId }, type: 'text', payload: { text: 'Where is my order?' } },
-        { source: { type: 'bot' }, type: 'choice', payload: { text: 'Want a human?', options: [{ label: 'Yes', value: 'y' }] } },
+        {
+          source: { type: 'bot' },
+          type: 'choice',
+          payload: { text: 'Want a human?', options: [{ label: 'Yes', value: 'y' }] },
+        },
       ],
     })
     const { conversation } = await botClient(stack).getConversation({ id: conversationId })
@@ -129,7 +136,10 @@ describe('startHitl', () => {
 describe('stopHitl', () => {
   it('closes the SalesIQ chat, and a second stop is not an error', async () => {
     const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name: 'Ivy' })
-    const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', { userId, messageHistory: [] })
+    const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', {
+      userId,
+      messageHistory: [],
+    })
     const { conversation } = await botClient(stack).getConversation({ id: conversationId })
     await actionOk(stack, 'stopHitl', { conversationId })
     const chat = await zoho(stack, 'GET', `/conversations/${conversation.tags.chatId}`)

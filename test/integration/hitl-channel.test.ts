@@ -53,19 +53,28 @@ describe('hitl channel: every message type reaches the operator', () => {
       ['video', 'videoUrl'],
       ['file', 'fileUrl'],
     ] as const) {
-      const r = await botWrites(stack, conversationId, type, { [field]: `${files.url}/ok.png`, title: `my ${type}`, userId: 'u' })
+      const r = await botWrites(stack, conversationId, type, {
+        [field]: `${files.url}/ok.png`,
+        title: `my ${type}`,
+        userId: 'u',
+      })
       expect(r.status, JSON.stringify(r.body)).toBe(200)
     }
     const reqs = await sends()
     expect(reqs).toHaveLength(4)
-    for (const req of reqs) expect(req.body.file).toMatchObject({ name: 'ok.png', size: files.png.length, contentType: 'image/png' })
+    for (const req of reqs)
+      expect(req.body.file).toMatchObject({ name: 'ok.png', size: files.png.length, contentType: 'image/png' })
     const messages = await lastMessages(4)
     for (const m of messages) expect(m.message.file?.name).toBe('ok.png')
   })
 
   it('a file over 50 MB or one that cannot be fetched is still delivered, as a link with its title', async () => {
-    expect((await botWrites(stack, conversationId, 'file', { fileUrl: `${files.url}/big.bin`, title: 'Huge video' })).status).toBe(200)
-    expect((await botWrites(stack, conversationId, 'image', { imageUrl: `${files.url}/missing`, title: 'Gone' })).status).toBe(200)
+    expect(
+      (await botWrites(stack, conversationId, 'file', { fileUrl: `${files.url}/big.bin`, title: 'Huge video' })).status
+    ).toBe(200)
+    expect(
+      (await botWrites(stack, conversationId, 'image', { imageUrl: `${files.url}/missing`, title: 'Gone' })).status
+    ).toBe(200)
     const [big, missing] = await lastMessages(2)
     expect(big.message.text).toBe(`[file] Huge video ${files.url}/big.bin`)
     expect(missing.message.text).toBe(`[image] Gone ${files.url}/missing`)

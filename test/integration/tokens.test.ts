@@ -19,7 +19,8 @@ afterAll(async () => stack?.close())
 describe('access tokens', () => {
   it('are cached: many calls, one token request', async () => {
     const before = await tokenRequests()
-    for (let i = 0; i < 5; i++) expect((await botWrites(stack, conversationId, 'text', { text: `m${i}` })).status).toBe(200)
+    for (let i = 0; i < 5; i++)
+      expect((await botWrites(stack, conversationId, 'text', { text: `m${i}` })).status).toBe(200)
     expect(await tokenRequests()).toBe(before)
   })
 

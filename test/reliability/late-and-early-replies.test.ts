@@ -26,30 +26,27 @@ afterAll(() => closeAndScan(stack))
 const seen = async (v: Visitor, text: string) => (await v.view()).messages.filter((m) => m.payload.text === text).length
 
 describe('operator messages at the edges of the session', () => {
-  it(
-    'completed delivered before the last reply: the last reply still reaches the visitor',
-    async () => {
-      const s = await agentSession(stack)
-      await zoho(stack, 'POST', '/faults/webhooks', { action: 'hold' })
-      await zoho(stack, 'POST', `/conversations/${s.chatId}/reply`, { text: 'last words' })
-      await zoho(stack, 'POST', `/conversations/${s.chatId}/complete`, {})
-      await zoho(stack, 'DELETE', '/faults')
-      await zoho(stack, 'POST', '/webhooks/release', { order: 'reverse' })
-      await s.visitor.waitForMessage('agent left', (m) => m.payload.text === TEXTS.left)
-      await new Promise((r) => setTimeout(r, 1000))
-      const n = await seen(s.visitor, 'last words')
-      record({
-        fault: 'reordered: completed before the last reply',
-        where: 'webhooks',
-        sent: 1,
-        delivered: n === 1 ? 1 : 0,
-        duplicated: n > 1 ? 1 : 0,
-        lost: n === 0 ? 1 : 0,
-        outcome: n === 1 ? 'ok' : 'reply after hitlStopped was dropped by the plugin',
-      })
-      expect(n).toBe(1)
-    }
-  )
+  it('completed delivered before the last reply: the last reply still reaches the visitor', async () => {
+    const s = await agentSession(stack)
+    await zoho(stack, 'POST', '/faults/webhooks', { action: 'hold' })
+    await zoho(stack, 'POST', `/conversations/${s.chatId}/reply`, { text: 'last words' })
+    await zoho(stack, 'POST', `/conversations/${s.chatId}/complete`, {})
+    await zoho(stack, 'DELETE', '/faults')
+    await zoho(stack, 'POST', '/webhooks/release', { order: 'reverse' })
+    await s.visitor.waitForMessage('agent left', (m) => m.payload.text === TEXTS.left)
+    await new Promise((r) => setTimeout(r, 1000))
+    const n = await seen(s.visitor, 'last words')
+    record({
+      fault: 'reordered: completed before the last reply',
+      where: 'webhooks',
+      sent: 1,
+      delivered: n === 1 ? 1 : 0,
+      duplicated: n > 1 ? 1 : 0,
+      lost: n === 0 ? 1 : 0,
+      outcome: n === 1 ? 'ok' : 'reply after hitlStopped was dropped by the plugin',
+    })
+    expect(n).toBe(1)
+  })
 
   it('operator replies before startHitl returned: the reply still reaches the visitor', async () => {
     await zoho(stack, 'PUT', '/settings', { autoAssignDelayMs: 0 })

@@ -9,13 +9,36 @@ describe('bot transcript for the operator', () => {
     const [text] = renderTranscript(
       [
         { source: user, type: 'text', payload: { text: 'My order is late' } },
-        { source: bot, type: 'choice', payload: { text: 'Pick one', options: [{ label: 'Refund', value: 'r' }, { label: 'Wait', value: 'w' }] } },
+        {
+          source: bot,
+          type: 'choice',
+          payload: {
+            text: 'Pick one',
+            options: [
+              { label: 'Refund', value: 'r' },
+              { label: 'Wait', value: 'w' },
+            ],
+          },
+        },
         { source: user, type: 'image', payload: { imageUrl: 'https://x.test/a.png', title: 'receipt' } },
-        { source: bot, type: 'carousel', payload: { items: [{ title: 'Card A', actions: [{ label: 'Open', action: 'url', value: 'https://a' }] }] } },
+        {
+          source: bot,
+          type: 'carousel',
+          payload: { items: [{ title: 'Card A', actions: [{ label: 'Open', action: 'url', value: 'https://a' }] }] },
+        },
         { source: bot, type: 'location', payload: { latitude: 45.5, longitude: -73.6, title: 'Shop' } },
         { source: user, type: 'file', payload: { fileUrl: 'https://x.test/f.pdf' } },
         { source: bot, type: 'markdown', payload: { markdown: '**Hi**' } },
-        { source: bot, type: 'bloc', payload: { items: [{ type: 'text', payload: { text: 'one' } }, { type: 'audio', payload: { audioUrl: 'https://x.test/a.mp3' } }] } },
+        {
+          source: bot,
+          type: 'bloc',
+          payload: {
+            items: [
+              { type: 'text', payload: { text: 'one' } },
+              { type: 'audio', payload: { audioUrl: 'https://x.test/a.mp3' } },
+            ],
+          },
+        },
       ],
       'Alice'
     )
@@ -30,7 +53,11 @@ describe('bot transcript for the operator', () => {
   })
 
   it('splits a long history into chunks without losing a line', () => {
-    const history = Array.from({ length: 300 }, (_, i) => ({ source: user, type: 'text', payload: { text: `line ${i} ${'x'.repeat(50)}` } }))
+    const history = Array.from({ length: 300 }, (_, i) => ({
+      source: user,
+      type: 'text',
+      payload: { text: `line ${i} ${'x'.repeat(50)}` },
+    }))
     const chunks = renderTranscript(history, 'Bob')
     expect(chunks.length).toBeGreaterThan(1)
     for (const c of chunks) expect(c.length).toBeLessThanOrEqual(TRANSCRIPT_CHUNK_CHARS + 40)
