@@ -146,7 +146,7 @@ export class ZohoEmulatorClient {
     this.call<Record<string, Json>>('POST', `/conversations/${id}/rate`, { rating, feedback })
 
   tokenStats = () =>
-    this.call<{ refreshRequests: number; throttledUntil: number | null; refreshTokens: Array<Record<string, Json>> }>(
+    this.call<{ refreshRequests: number; tokenEndpointCalls: number; throttledUntil: number | null; refreshTokens: Array<Record<string, Json>> }>(
       'GET',
       '/tokens'
     )

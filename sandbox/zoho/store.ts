@@ -56,6 +56,8 @@ export class ZohoStore {
   readonly throttle = new Map<string, { windowStart: number; count: number }>()
   /** Token requests per refresh token since the last reset (for /_emulator/tokens/stats). */
   readonly tokenRequests = new Map<string, number>()
+  /** Every POST /oauth/v2/token, granted or refused (throttled, bad client, unknown token…). */
+  tokenEndpointCalls = 0
   private readonly counters = new Map<IdKind, number>()
 
   nextId(kind: IdKind): string {

@@ -101,6 +101,7 @@ export function accountsRoutes(app: FastifyInstance, ctx: EmulatorContext): void
   })
 
   app.post('/oauth/v2/token', async (req, reply) => {
+    ctx.store.tokenEndpointCalls++
     // Zoho reads form-encoded parameters (body or query string) only: a JSON body is ignored, as a client bug should be.
     const isForm = String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
     const body = isForm && req.body && typeof req.body === 'object' ? (req.body as Params) : {}

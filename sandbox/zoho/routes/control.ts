@@ -53,6 +53,7 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext, hooks:
     const list = tokenStats(ctx)
     return {
       refreshRequests: list.reduce((n, t) => n + t.tokenRequests, 0),
+      tokenEndpointCalls: ctx.store.tokenEndpointCalls,
       throttledUntil: ctx.faults.tokenThrottledUntil > Date.now() ? ctx.faults.tokenThrottledUntil : null,
       refreshTokens: list,
     }

@@ -80,6 +80,8 @@ describe('token endpoint', () => {
         refresh_token: '1000.nope',
       })
     ).toEqual({ status: 200, json: { error: 'invalid_code' } })
+    // Refused requests count as token-endpoint calls too (what "no storm" tests measure).
+    expect(await client.tokenStats()).toMatchObject({ tokenEndpointCalls: 2, refreshRequests: 0 })
   })
 
   it('throttles the 11th token request within 10 minutes with Access Denied', async () => {
@@ -91,6 +93,7 @@ describe('token endpoint', () => {
       error_description: 'You have made too many requests continuously. Please try again after some time.',
     })
     expect((await client.tokenStats()).refreshRequests).toBe(11)
+    expect((await client.tokenStats()).tokenEndpointCalls).toBe(11)
   })
 
   it('invalidates the oldest access token past the cap of active tokens', async () => {
