@@ -146,10 +146,12 @@ export class ZohoEmulatorClient {
     this.call<Record<string, Json>>('POST', `/conversations/${id}/rate`, { rating, feedback })
 
   tokenStats = () =>
-    this.call<{ refreshRequests: number; tokenEndpointCalls: number; throttledUntil: number | null; refreshTokens: Array<Record<string, Json>> }>(
-      'GET',
-      '/tokens'
-    )
+    this.call<{
+      refreshRequests: number
+      tokenEndpointCalls: number
+      throttledUntil: number | null
+      refreshTokens: Array<Record<string, Json>>
+    }>('GET', '/tokens')
   invalidateTokens = (refreshToken?: string) =>
     this.call<{ invalidated: number }>('POST', '/tokens/invalidate', { refreshToken })
   throttleTokens = (durationMs: number) =>

@@ -6,7 +6,8 @@ let stack: Stack
 let conversationId: string
 
 // Every call to the token endpoint, granted or refused.
-const tokenRequests = async () => (await zoho<{ tokenEndpointCalls: number }>(stack, 'GET', '/tokens')).tokenEndpointCalls
+const tokenRequests = async () =>
+  (await zoho<{ tokenEndpointCalls: number }>(stack, 'GET', '/tokens')).tokenEndpointCalls
 
 beforeAll(async () => {
   stack = await startStack({ bot: false, register: false, instances: 1, zohoSettings: { autoAssignDelayMs: 60_000 } })

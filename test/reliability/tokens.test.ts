@@ -17,7 +17,8 @@ import { closeAndScan, startTracked, type Tracked } from './support/tracked-stac
 let stack: Tracked
 const N = scale(6, 40)
 // Every call to the token endpoint, granted or refused (refreshRequests counts only refreshes of known tokens).
-const tokenRequests = async () => (await zoho<{ tokenEndpointCalls: number }>(stack, 'GET', '/tokens')).tokenEndpointCalls
+const tokenRequests = async () =>
+  (await zoho<{ tokenEndpointCalls: number }>(stack, 'GET', '/tokens')).tokenEndpointCalls
 
 beforeAll(async () => {
   stack = await startTracked({ instances: 1, assignmentTimeoutMs: 120_000 })
