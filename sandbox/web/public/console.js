@@ -110,11 +110,12 @@ function messageItem(m) {
       ? h(
           'a',
           {
-            href: file.url,
+            // The API URL needs an OAuth token; the console, like SalesIQ's own, opens it as the logged-in operator.
+            href: `/api/zoho/files/${encodeURIComponent(new URL(file.url).pathname.split('/').pop())}`,
             target: '_blank',
             rel: 'noopener',
             class: 'file-link',
-            title: 'SalesIQ attachment (the emulator may ask for an OAuth token)',
+            title: 'SalesIQ attachment',
           },
           `File: ${file.name} (${Math.ceil((file.size ?? 0) / 1024)} KB)`
         )

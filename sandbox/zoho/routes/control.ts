@@ -42,6 +42,15 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext, hooks:
     return { ok: true, ...credentials(ctx) }
   })
   app.get(`${C}/state`, async () => dumpState(ctx))
+  // ((emulator-only)) A file of a chat, as the operator console shows it (logged in, no API token needed).
+  app.get<{ Params: { key: string } }>(`${C}/files/:key`, async (req, reply) => {
+    const f = ctx.store.fileByKey(req.params.key)
+    if (!f) throw new ControlError(404, `No file '${req.params.key}'`)
+    return reply
+      .type(f.contentType)
+      .header('content-disposition', `inline; filename="${encodeURIComponent(f.name)}"`)
+      .send(f.data)
+  })
 
   app.get(`${C}/settings`, async () => ctx.settings)
   app.put(`${C}/settings`, async (req) => {

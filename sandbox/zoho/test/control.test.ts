@@ -49,4 +49,23 @@ describe('control API', () => {
     expect(new TextDecoder().decode(value)).toMatch(/^event: request\ndata: \{.*"path":"\/oauth\/v2\/token"/)
     ac.abort()
   })
+
+  it('serves a chat file to the console without a token, while the API URL needs one', async () => {
+    const chat = await openChat(em, await client.accessToken())
+    await new Promise((r) => setTimeout(r, 150)) // auto-assigned to Ada
+    const bytes = Buffer.from('%PDF-1.4 console')
+    await client.operatorReply(chat.conversation_id, {
+      file: { name: 'guide.pdf', contentType: 'application/pdf', data: bytes },
+    })
+    const message = (await client.conversation(chat.conversation_id)).messages.find(
+      (m: { message: { file?: unknown } }) => m.message.file
+    )
+    const url = new URL(message.message.file.url)
+    expect((await fetch(url)).status).not.toBe(200) // the API needs the OAuth header
+    const res = await fetch(`${em.url}/_emulator/files/${url.pathname.split('/').pop()}`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('application/pdf')
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(bytes)
+    expect((await fetch(`${em.url}/_emulator/files/nope`)).status).toBe(404)
+  })
 })
