@@ -1,4 +1,4 @@
-/* global FileReader, setTimeout */
+/* global FileReader, setTimeout, URL */
 import { zohoApi } from './api.js'
 import { $, h, renderIfChanged, showError, time } from './dom.js'
 
