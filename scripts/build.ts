@@ -6,16 +6,10 @@ import { build } from 'esbuild'
 import path from 'node:path'
 import { root } from './load-definition'
 
-export async function buildIntegration(): Promise<string> {
-  const outfile = path.join(root, '.botpress', 'dist', 'index.cjs')
+/** esbuild with the options `bp build` uses; `entry` is the bundle's source (it must export default + handler). */
+export async function bundleEntry(entry: string, outfile: string): Promise<string> {
   await build({
-    stdin: {
-      contents:
-        "import integration from './src/index'\nexport default integration\nexport const handler = integration.handler\n",
-      resolveDir: root,
-      sourcefile: 'entry.ts',
-      loader: 'ts',
-    },
+    stdin: { contents: entry, resolveDir: root, sourcefile: 'entry.ts', loader: 'ts' },
     outfile,
     bundle: true,
     platform: 'node',
@@ -28,6 +22,12 @@ export async function buildIntegration(): Promise<string> {
   })
   return outfile
 }
+
+export const buildIntegration = () =>
+  bundleEntry(
+    "import integration from './src/index'\nexport default integration\nexport const handler = integration.handler\n",
+    path.join(root, '.botpress', 'dist', 'index.cjs')
+  )
 
 if (require.main === module) {
   buildIntegration().then(

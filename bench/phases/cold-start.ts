@@ -2,13 +2,12 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { build } from 'esbuild'
+import { bundleEntry } from '../../scripts/build'
 import { freePort, BUNDLE } from '../../sandbox/runtime/integration-process'
 import { callIntegration, type Identity } from '../../sandbox/runtime/protocol'
 import { placeIntegration } from '../cpu'
 import { sleep } from '../load/generator'
 
-const ROOT = path.resolve(__dirname, '../..')
 const IDENTITY: Identity = {
   botId: 'bot_cold',
   botUserId: 'bot_cold',
@@ -22,25 +21,13 @@ async function buildSdkOnly(): Promise<string> {
   const dir = path.join(tmpdir(), 'zoho-bench-sdk-only')
   mkdirSync(dir, { recursive: true })
   const outfile = path.join(dir, 'index.cjs')
-  await build({
-    stdin: {
-      contents:
-        "import * as sdk from '@botpress/sdk'\n" +
-        'const integration = new sdk.Integration({ register: async () => {}, unregister: async () => {}, actions: {}, channels: {}, handler: async () => ({ status: 200 }) } as any)\n' +
-        'export default integration\nexport const handler = integration.handler\n',
-      resolveDir: ROOT,
-      sourcefile: 'sdk-only.ts',
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'es2020',
-    keepNames: true,
-    sourcemap: true,
-    logLevel: 'warning',
-  })
+  // Bundled exactly like the integration (scripts/build.ts), so the ratio measures our code, not the options.
+  await bundleEntry(
+    "import * as sdk from '@botpress/sdk'\n" +
+      'const integration = new sdk.Integration({ register: async () => {}, unregister: async () => {}, actions: {}, channels: {}, handler: async () => ({ status: 200 }) } as any)\n' +
+      'export default integration\nexport const handler = integration.handler\n',
+    outfile
+  )
   return outfile
 }
 

@@ -4,38 +4,15 @@ export type Json = any
 
 /**
  * Typed client of the emulator's control API (`/_emulator/*`), for tests and the sandbox.
- * Only fetch: usable from Node and the browser. Types here are the wire shapes, not imports of emulator internals.
+ * Only fetch: usable from Node and the browser (it imports types only).
  */
 
-export interface RequestLogEntry {
-  id: number
-  time: number
-  method: string
-  path: string
-  query: Record<string, string>
-  body?: unknown
-  authScheme?: string
-  status: number | null
-  durationMs: number
-  fault?: string
-}
+// Wire shapes of the logs; a type-only import, erased at run time (the client stays fetch-only).
+import type { DeliveryEntry, RequestEntry } from './logs'
 
-export interface DeliveryLogEntry {
-  id: number
-  time: number
-  webhookId: string
-  url: string
-  event: string
-  entityId: string
-  attempt: number
-  status: number | null
-  error?: string
-  durationMs: number
-  signed: boolean
-  note?: string
-  envelope: Record<string, Json>
-  body: string
-}
+export type RequestLogEntry = RequestEntry
+/** The envelope as tests read it: its shape varies with the emulator's switches. */
+export type DeliveryLogEntry = Omit<DeliveryEntry, 'envelope'> & { envelope: Record<string, Json> }
 
 export interface HttpFault {
   path?: string

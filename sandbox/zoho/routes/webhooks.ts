@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { SCOPES, authorize } from '../auth'
 import type { EmulatorContext } from '../context'
 import { retryExecution } from '../deliveries'
+import { CONVERSATION_EVENTS } from '../entities'
 import { SiqError, siq } from '../errors'
 import type { Webhook } from '../model'
 import { webhookView } from '../views'
@@ -15,17 +16,8 @@ const R = '/api/v2/:screen/webhooks'
 type P = { screen: string; id: string; keyId: string }
 
 /** Events of the conversation module (reference §5). */
-const KNOWN_EVENTS = [
-  'conversation.created',
-  'conversation.attender.updated',
-  'conversation.missed',
-  'conversation.operator.replied',
-  'conversation.visitor.replied',
-  'conversation.completed',
-  'conversation.rated',
-  'conversation.transfer.initiated',
-  'conversation.transfer.accepted',
-  'conversation.transfer.rejected',
+const KNOWN_EVENTS: string[] = [
+  ...CONVERSATION_EVENTS, // the ones the emulator generates
   'conversation.participants.added',
   'conversation.participants.deleted',
   'conversation.supervisor.added',
