@@ -39,7 +39,12 @@ export type LoadedConfig = { config: Partial<DoctorConfig>; source: string; prob
  * Reads the settings: the JSON file when given (the integration's configuration, field names as in Botpress), each
  * field missing there taken from its environment variable. Lists what is missing or malformed, with the fix.
  */
-export function loadConfig(env: NodeJS.ProcessEnv, file?: string, webhookUrl?: string): LoadedConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  file?: string,
+  webhookUrl?: string,
+  sets: Array<[keyof DoctorConfig, string]> = []
+): LoadedConfig {
   let fromFile: Record<string, unknown> = {}
   const problems: string[] = []
   if (file) {
@@ -57,18 +62,35 @@ export function loadConfig(env: NodeJS.ProcessEnv, file?: string, webhookUrl?: s
     if (value !== undefined && value !== null && String(value).trim()) config[key] = String(value).trim()
   }
   if (webhookUrl) config.webhookUrl = webhookUrl.trim()
+  applySets(config, sets)
+  problems.push(...configProblems(config, (key) => `in the file or in ${ENV_NAMES[key]}`))
+  return { config, source: file ? `file ${file}` : 'environment variables', problems }
+}
 
-  const missing = REQUIRED.filter((k) => !config[k])
-  for (const key of missing) {
+/** `--set field=value`: the value replaces the field; an empty value removes it. */
+export function applySets(config: Partial<DoctorConfig>, sets: Array<[keyof DoctorConfig, string]>): void {
+  for (const [field, value] of sets) {
+    if (value) config[field] = value
+    else delete config[field]
+  }
+}
+
+/** What is missing or malformed, each with the fix; `where` says how the missing field can be given. */
+export function configProblems(
+  config: Partial<DoctorConfig>,
+  where: (key: keyof DoctorConfig) => string = (key) => `with --set ${key}=…`
+): string[] {
+  const problems: string[] = []
+  for (const key of REQUIRED.filter((k) => !config[k])) {
     const hint =
       key === 'refreshToken'
         ? ' (the token the OAuth link obtains stays inside Botpress: for the doctor, generate one with a Zoho self-client — see hub.md "Manual setup")'
         : ''
-    problems.push(`"${key}" is missing: set it in the file or in ${ENV_NAMES[key]}${hint}.`)
+    problems.push(`"${key}" is missing: set it ${where(key)}${hint}.`)
   }
   if (config.region && !(REGIONS as readonly string[]).includes(config.region))
     problems.push(`"region" is "${config.region}": it must be one of ${REGIONS.join(', ')}.`)
   if (config.webhookUrl && !/^https?:\/\//i.test(config.webhookUrl))
     problems.push(`"webhookUrl" is not a URL: copy the webhook URL from the integration's page in Botpress.`)
-  return { config, source: file ? `file ${file}` : 'environment variables', problems }
+  return problems
 }

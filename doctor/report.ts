@@ -38,7 +38,7 @@ export function summarize(steps: StepResult[], strict: boolean): { line: string;
     failed
       ? 'the setup needs fixing (see FAIL above)'
       : count('WARN')
-        ? 'the setup works (see WARN above)'
+        ? 'nothing failed, but read each WARN above'
         : 'the setup is ready'
   }`
   return { line, exitCode: failed ? 1 : 0 }

@@ -3,6 +3,7 @@ import { startZohoEmulator } from '../sandbox/zoho/server'
 import { ensureWebhook } from '../src/setup/ensure-webhook'
 import type { DoctorConfig } from './config'
 import { connectZoho } from './connection'
+import type { LocalSetup } from './breaks'
 import { startReceiver, type Receiver } from './receiver'
 
 /**
@@ -16,7 +17,13 @@ export type Target =
   | { kind: 'emulator'; label: string; control: ZohoEmulatorClient; close(): Promise<void> }
   | { kind: 'zoho'; label: string; close(): Promise<void> }
 
-export async function startLocalEmulator(): Promise<{ target: Target; config: DoctorConfig }> {
+export type LocalEmulator = { target: Target; setup: LocalSetup }
+
+/**
+ * Starts the emulator and the receiver; with `webhook` (the default) it also does what the integration's register
+ * does once connected: the app's secured webhook pointing at "our" URL, with a key.
+ */
+export async function startLocalEmulator({ webhook = true } = {}): Promise<LocalEmulator> {
   const em = await startZohoEmulator({ port: 0, settings: { autoAssignDelayMs: 50 } })
   process.env.ZOHO_ACCOUNTS_URL = em.url
   process.env.ZOHO_SALESIQ_URL = em.url
@@ -32,22 +39,21 @@ export async function startLocalEmulator(): Promise<{ target: Target; config: Do
     departmentId: em.ids.supportDepartmentId,
     webhookUrl: receiver.url,
   }
-  // What the integration's register does once connected: the app's secured webhook, pointing at "our" URL.
-  const { salesiq } = connectZoho(config, 'doctor-setup')
-  await ensureWebhook(salesiq, receiver.url, config.appId)
+  if (webhook) await ensureWebhook(connectZoho(config, 'doctor-setup').salesiq, receiver.url, config.appId)
   const close = async () => {
     await receiver.close()
     await em.close()
   }
+  const control = new ZohoEmulatorClient(em.url)
   return {
     target: {
       kind: 'local',
       label: `the Zoho emulator started by the doctor (${em.url}, seeded account)`,
-      control: new ZohoEmulatorClient(em.url),
+      control,
       receiver,
       close,
     },
-    config,
+    setup: { config, emulatorUrl: em.url, control, ids: em.ids },
   }
 }
 

@@ -6,8 +6,27 @@ import { fail, pass, skip, warn, type StepResult } from '../report'
 
 const norm = (url: string | undefined) => (url ?? '').trim().replace(/\/+$/, '')
 const noSpace = (key: string) => key.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
+const byHand = (url: string, appId: string) =>
+  `create it by hand in SalesIQ → Settings → Developers → Webhooks: type "data", URL ${url}, app ${appId}, events ${WEBHOOK_EVENTS.join(', ')}, "secured" on; then generate its public key and paste it in "webhookPublicKey".`
 const createByHand = (url: string, appId: string) =>
-  `save the integration's configuration again in Botpress (register creates the webhook), or create it by hand in SalesIQ → Settings → Developers → Webhooks: type "data", URL ${url}, app ${appId}, events ${WEBHOOK_EVENTS.join(', ')}, "secured" on; then generate its public key and paste it in "webhookPublicKey".`
+  `save the integration's configuration again in Botpress (register creates the webhook), or ${byHand(url, appId)}`
+
+/**
+ * No webhook for the app at all: the integration makes it when it connects (register), so before the first save it is
+ * a step not taken yet, not a wrong setting. A warning that says what creates it (a failure with --strict); the
+ * webhook steps after it are skipped. A webhook of the app at another URL is a real mismatch and still fails.
+ */
+function notCreatedYet(ctx: DoctorContext, title: string): StepResult {
+  const { appId, webhookUrl } = ctx.config
+  const detail = `SalesIQ has no webhook for app ${appId} yet, so no operator reply, assignment or end of chat can reach Botpress.`
+  const fix =
+    ctx.target.kind === 'emulator'
+      ? 'an emulator starts with no webhook, and no integration has connected to this one yet: an integration pointed at it creates the webhook when its configuration is saved. For a complete setup in one command, `npm run doctor -- --emulator` starts an emulator of its own, creates the webhook as the integration does and checks a signed delivery.'
+      : ctx.target.kind === 'local'
+        ? 'the integration creates it when its configuration is saved with a working connection (this run left it out on purpose: --break webhook).'
+        : `expected if the integration's configuration has not been saved with a working connection yet: saving it with a refresh token, or accepting the authorization link, creates the webhook. Then run the doctor again. If saving says SalesIQ refused to create the webhook, ${byHand(webhookUrl ?? '<webhook URL>', appId)}`
+  return warn(title, detail, fix)
+}
 
 /** The app's webhook pointing at the integration's URL (when known), subscribed to what the integration handles. */
 export async function checkWebhookRegistered(ctx: DoctorContext): Promise<StepResult> {
@@ -28,6 +47,7 @@ export async function checkWebhookRegistered(ctx: DoctorContext): Promise<StepRe
   const listing = forApp.length
     ? `Webhooks of this app: ${forApp.map((w) => `${w.id} → ${w.url}`).join(', ')}.`
     : 'This app has no webhook.'
+  if (!candidates.length && !forApp.length) return notCreatedYet(ctx, title)
   if (!candidates.length)
     return fail(
       title,

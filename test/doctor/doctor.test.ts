@@ -70,13 +70,13 @@ async function runWith(overrides: Record<string, string | undefined> = {}, args:
 }
 
 /** What register does: the app's secured webhook pointing at the (test's) integration URL, with a key. */
-async function createWebhook(): Promise<void> {
+async function createWebhook(url = receiverUrl): Promise<void> {
   const token = await zoho.accessToken()
   const api = `${em.url}/api/v2/${em.credentials.screenName}/webhooks`
   const headers = { authorization: `Zoho-oauthtoken ${token}`, 'content-type': 'application/json' }
   const body = JSON.stringify({
     type: 'data',
-    url: receiverUrl,
+    url,
     events: EVENTS,
     app_ids: [em.ids.appId],
     secured: true,
@@ -217,10 +217,27 @@ describe('npm run doctor', () => {
     expectNoSecret(relaxed.out + strict.out)
   })
 
-  it('webhook missing: the webhook step fails and explains both ways to create it', async () => {
+  it('no webhook yet on an emulator run by someone else: a warning that says what creates it, not a failure', async () => {
+    const { code, out } = await runWith()
+    expect(line(out, 'WARN', 'Webhook registered'), out).toBe(true)
+    expect(out).toContain(`SalesIQ has no webhook for app ${em.ids.appId} yet`)
+    expect(out).toContain('an emulator starts with no webhook')
+    expect(out).toContain('`npm run doctor -- --emulator`')
+    expect(line(out, 'SKIP', 'Signed test delivery round-trip')).toBe(true)
+    expect(out).not.toMatch(/^FAIL/m)
+    expect(out).toContain('nothing failed, but read each WARN above')
+    expect(code).toBe(0)
+    const strict = await runWith({}, ['--strict'])
+    expect(strict.code).toBe(1)
+    expectNoSecret(out + strict.out)
+  })
+
+  it("the app's webhook points elsewhere: the webhook step fails and explains both ways to fix it", async () => {
+    await createWebhook(`${receiverUrl}-old`)
     const { code, out } = await runWith()
     expect(line(out, 'FAIL', 'Webhook registered')).toBe(true)
-    expect(out).toContain(`No SalesIQ webhook points at ${receiverUrl}`)
+    expect(out).toContain(`No SalesIQ webhook points at ${receiverUrl}.`)
+    expect(out).toContain(`→ ${receiverUrl}-old`)
     expect(out).toMatch(/Fix: save the integration's configuration again/)
     expect(out).toContain('"secured" on')
     expect(code).toBe(1)
@@ -243,5 +260,76 @@ describe('npm run doctor', () => {
     expect(out).toContain('"departmentId" is missing')
     expect(code).toBe(1)
     expectNoSecret(out)
+  })
+})
+
+/** One command shows a broken setting: the doctor starts its own emulator and breaks one thing on it. */
+describe('npm run doctor -- --break / --set', () => {
+  const oneLine = (...args: string[]) => doctor(args, cleanEnv())
+
+  it('--break department: the department step fails and lists the departments of the app', async () => {
+    const { code, out } = await oneLine('--break', 'department')
+    expect(out).toContain('the Zoho emulator started by the doctor')
+    expect(out).toContain('--break department: departmentId is "Billing"')
+    expect(line(out, 'PASS', 'App (brand)')).toBe(true)
+    expect(line(out, 'FAIL', 'Department "')).toBe(true)
+    expect(out).toMatch(
+      /does not belong to app "Acme Website".*Set "departmentId" to one of: \d+ \(Support\), \d+ \(Sales\)/
+    )
+    expect(code).toBe(1)
+    expectNoSecret(out)
+  })
+
+  it('--set departmentId=nope: an unknown department, with the valid ones', async () => {
+    const { code, out } = await oneLine('--set', 'departmentId=nope')
+    expect(out).toMatch(/departmentId {2}nope/)
+    expect(line(out, 'FAIL', 'Department "nope"')).toBe(true)
+    expect(out).toMatch(/Unknown department: SalesIQ has no department with id "nope".*\d+ \(Support\)/)
+    expect(code).toBe(1)
+  })
+
+  it('--break region: a warning that names the data center the account lives in', async () => {
+    const { code, out } = await oneLine('--break=region')
+    expect(out).toMatch(/region {8}eu/)
+    expect(line(out, 'WARN', 'Data center matches the account')).toBe(true)
+    expect(out).toContain('Fix: set "region" to "us".')
+    expect(code).toBe(0)
+  })
+
+  it('--break scopes: a refresh token without the webhooks scope fails the scopes step, naming it', async () => {
+    const { code, out } = await oneLine('--break', 'scopes')
+    expect(line(out, 'PASS', 'Token refresh works')).toBe(true)
+    expect(line(out, 'FAIL', 'Scopes sufficient')).toBe(true)
+    expect(out).toContain('missing: SalesIQ.webhooks.READ')
+    expect(code).toBe(1)
+    expectNoSecret(out)
+  })
+
+  it('--break refresh-token: the token step fails, and the broken token is not printed either', async () => {
+    const { code, out } = await oneLine('--break', 'refresh-token')
+    expect(line(out, 'FAIL', 'Token refresh works')).toBe(true)
+    expect(out).toContain('Zoho rejected the refresh token')
+    expect(code).toBe(1)
+    expectNoSecret(out)
+  })
+
+  it('--set replaces a value of a configuration file too', async () => {
+    await createWebhook()
+    const { code, out } = await runWith({}, ['--set', 'screenName=acme-typo'])
+    expect(out).toContain('--set screenName')
+    expect(line(out, 'FAIL', 'Screen name "acme-typo"')).toBe(true)
+    expect(code).toBe(1)
+  })
+
+  it('bad usage is refused with the list of choices, before anything runs', async () => {
+    const unknown = await oneLine('--break', 'nope')
+    expect(unknown.code).toBe(2)
+    expect(unknown.out).toContain('--break nope: not one of client-secret, refresh-token, region')
+    const field = await oneLine('--set', 'depId=1')
+    expect(field.code).toBe(2)
+    expect(field.out).toContain('field one of region, clientId')
+    const real = await doctor(['--break', 'app'], cleanEnv({ ZOHO_CLIENT_ID: 'x', ZOHO_CLIENT_SECRET: 'y' }))
+    expect(real.code).toBe(2)
+    expect(real.out).toContain('--break only works on the emulator the doctor starts')
   })
 })
