@@ -84,7 +84,7 @@ export function configProblems(
   for (const key of REQUIRED.filter((k) => !config[k])) {
     const hint =
       key === 'refreshToken'
-        ? ' (the token the OAuth link obtains stays inside Botpress: for the doctor, generate one with a Zoho self-client — see hub.md "Manual setup")'
+        ? ' (the token the authorization link obtains stays inside Botpress: for the doctor, make a read-only one with a Zoho Self Client — see hub.md "The doctor")'
         : ''
     problems.push(`"${key}" is missing: set it ${where(key)}${hint}.`)
   }

@@ -6,8 +6,9 @@ import { fail, pass, skip, warn, type StepResult } from '../report'
 
 const norm = (url: string | undefined) => (url ?? '').trim().replace(/\/+$/, '')
 const noSpace = (key: string) => key.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
+// SalesIQ's webhooks are created through its REST API (Zoho's help names no settings page for them).
 const byHand = (url: string, appId: string) =>
-  `create it by hand in SalesIQ → Settings → Developers → Webhooks: type "data", URL ${url}, app ${appId}, events ${WEBHOOK_EVENTS.join(', ')}, "secured" on; then generate its public key and paste it in "webhookPublicKey".`
+  `create it by hand with SalesIQ's REST API (hub.md, "The webhook, by hand"): POST /api/v2/<screen name>/webhooks with type "data", url ${url}, app_ids [${appId}], events ${WEBHOOK_EVENTS.join(', ')}, secured true; then POST /webhooks/<id>/keys and paste the key in "webhookPublicKey".`
 const createByHand = (url: string, appId: string) =>
   `save the integration's configuration again in Botpress (register creates the webhook), or ${byHand(url, appId)}`
 
@@ -97,7 +98,7 @@ export async function checkWebhookSecured(ctx: DoctorContext): Promise<StepResul
   const pasted = ctx.config.webhookPublicKey?.trim()
   const usable = [...keys, ...(pasted ? [pasted] : [])]
   ctx.webhookKeys = usable
-  const fixKey = `in SalesIQ → Settings → Developers → Webhooks → webhook ${webhook.id}: turn "secured" on and generate a public key; then save the integration's configuration again (or paste the key in "webhookPublicKey").`
+  const fixKey = `save the integration's configuration again: it secures webhook ${webhook.id} and generates a key when it has none. By hand: PUT /api/v2/<screen name>/webhooks/${webhook.id} with secured true, POST …/webhooks/${webhook.id}/keys, and paste the key in "webhookPublicKey".`
   if (!secured)
     return fail(
       title,

@@ -239,7 +239,7 @@ describe('npm run doctor', () => {
     expect(out).toContain(`No SalesIQ webhook points at ${receiverUrl}.`)
     expect(out).toContain(`→ ${receiverUrl}-old`)
     expect(out).toMatch(/Fix: save the integration's configuration again/)
-    expect(out).toContain('"secured" on')
+    expect(out).toContain('secured true')
     expect(code).toBe(1)
     expectNoSecret(out)
   })
