@@ -313,6 +313,24 @@ describe('npm run doctor -- --break / --set', () => {
     expectNoSecret(out)
   })
 
+  it('every other --break is caught by its own step', async () => {
+    const expected: Array<[string, string, string]> = [
+      ['client-secret', 'FAIL', 'Token refresh works'],
+      ['screen-name', 'FAIL', 'Screen name "acme-typo"'],
+      ['app', 'FAIL', 'App (brand) "719999999999999"'],
+      ['operators', 'WARN', 'Operators online'],
+      ['webhook', 'WARN', 'Webhook registered'],
+    ]
+    const runs = await Promise.all(expected.map(([name]) => oneLine('--break', name)))
+    runs.forEach(({ out }, i) => {
+      const [name, status, title] = expected[i]!
+      expect(out).toContain(`--break ${name}: `)
+      expect(line(out, status, title), `--break ${name}\n${out}`).toBe(true)
+      expectNoSecret(out)
+    })
+    expect(runs.map((r) => r.code)).toEqual([1, 1, 1, 0, 0])
+  }, 120_000) // five doctors at once on 2 shared CPUs
+
   it('--set replaces a value of a configuration file too', async () => {
     await createWebhook()
     const { code, out } = await runWith({}, ['--set', 'screenName=acme-typo'])
