@@ -13,6 +13,8 @@ export type DoctorContext = {
   missingScopes: string[]
   webhook?: WebhookObject
   webhookKeys: string[]
+  /** Why no test chat can be opened (a wrong app or department): the delivery step says so instead of failing again. */
+  noTestChat?: string
   /** Operators available now, when the operators step could tell. */
   availableOperators?: number
 }

@@ -18,6 +18,7 @@ export async function checkAppAndDepartment(ctx: DoctorContext): Promise<StepRes
     ]
   } catch (err) {
     const message = errorText(err)
+    ctx.noTestChat = 'the app or the department is wrong (see above)'
     if (/^Unknown app/.test(message))
       return [
         fail(

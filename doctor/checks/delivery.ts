@@ -31,6 +31,7 @@ export async function checkDelivery(ctx: DoctorContext): Promise<StepResult> {
     )
   }
 
+  if (ctx.noTestChat) return skip(TITLE, `no test chat can be opened: ${ctx.noTestChat}`)
   const { salesiq } = ctx.zoho
   let chatId: string
   try {
