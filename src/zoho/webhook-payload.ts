@@ -203,7 +203,12 @@ export function messageOf(entity: Entity): OperatorMessage | undefined {
   const attachments = attachmentsIn(places)
   if (!attachments.length && (/^(file|image|attachment|audio|video)$/i.test(m.type ?? '') || looksLikeFile(m)))
     attachments.push(
-      ...attachmentsIn({ url: m.url ?? m.file_url, name: m.name ?? m.file_name, content_type: m.content_type })
+      ...attachmentsIn({
+        url: m.url ?? m.file_url,
+        name: m.name ?? m.file_name,
+        content_type: m.content_type ?? m.contenttype,
+        size: m.size ?? m.file_size,
+      })
     )
   const body = m.text?.trim() || m.comment?.trim() || ''
   return {
