@@ -97,13 +97,19 @@ describe('operator files, in every shape the emulator can play (point 1)', () =>
 })
 
 describe('big numeric ids (point 5)', () => {
-  it('a delivery whose ids are JSON numbers of 17 digits finds its chat', async () => {
+  it('a delivery whose ids are JSON numbers of 17 digits is read without rounding', async () => {
     await zoho.setSettings({ webhookIdsAsNumbers: true })
     const chat = await assignedChat('Numbers')
-    await zoho.operatorReply(chat.chatId, { text: 'ids as numbers' })
+    const { msgid } = await zoho.operatorReply(chat.chatId, { text: 'ids as numbers' })
     const [d] = await answered('conversation.operator.replied', chat.chatId)
     expect(d!.body).toContain(`"entity_id":${chat.chatId}`)
-    await waitFor('the reply', async () => textsOf(chat.conversationId).includes('ids as numbers'))
+    const msg = await waitFor('the reply', async () =>
+      messagesOf(chat.conversationId).find((m) => m.payload.text === 'ids as numbers')
+    )
+    // JSON.parse would make 71000000005000001 into …5000000: the dedupe key and the operator would be wrong.
+    expect(msg.tags.zohoMessageId).toBe(`${chat.chatId}:${msgid}`)
+    const author = bot().users.find((u) => u.id === msg.userId)!
+    expect(author.tags.operatorId).toBe(stack.zoho.ids.availableOperatorId)
   })
 })
 
