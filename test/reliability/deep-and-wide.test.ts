@@ -96,6 +96,7 @@ describe('hostile operator messages', () => {
       where: 'webhook operator.replied',
       sent: 2000,
       delivered: files.length,
+      told: rest ? 2000 - files.length : 0, // named in one text, not shown
       duplicated: 0,
       lost: rest ? 0 : 2000 - files.length,
       outcome: `HTTP ${first!.status} in ${first!.durationMs} ms: ${files.length} files + ${rest ? '1 text naming the other 1995' : 'nothing for the rest'}`,
