@@ -84,7 +84,16 @@ export function conversationRoutes(app: FastifyInstance, ctx: Ctx): void {
       discriminator(input.tags, input.discriminateByTags),
       (c) => c.channel === input.channel && c.integration === integration
     )
-    return { conversation: existing ?? createConversation(ctx, bot, caller, input) }
+    if (!existing) return { conversation: createConversation(ctx, bot, caller, input), meta: { created: true } }
+    // The tags given are written onto the conversation found. `meta.created` is not in @botpress/client 1.35.0's
+    // response type ((emulator inference)); the client hands it through untyped.
+    const merged = mergeRecord(existing.tags, input.tags)
+    if (Object.entries(merged).some(([k, v]) => existing.tags[k] !== v)) {
+      existing.tags = merged
+      existing.updatedAt = now()
+      ctx.emitter.emit('conversation.updated', { botId: bot.botId, caller, conversation: existing })
+    }
+    return { conversation: existing, meta: { created: false } }
   })
 
   app.get<IdParams>('/v1/chat/conversations/:id', async (req) => ({

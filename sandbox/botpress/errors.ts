@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { ZodError, ZodType } from 'zod'
 
-// The error types of @botpress/client 1.35.0 and the status each one carries. The client rebuilds its error
+// Every error type of @botpress/client 1.35.0 and the status each one carries. The client rebuilds its error
 // class from the body's `type` (errorFrom), so the body must carry id, code, type and message.
 export const ERROR_STATUS = {
   Unknown: 500,
@@ -14,10 +14,22 @@ export const ERROR_STATUS = {
   UnsupportedMediaType: 415,
   MethodNotFound: 405,
   ResourceNotFound: 404,
-  InvalidQuery: 400,
+  AlreadyExists: 409, // before the other 409s: the type an injected 409 fault gets
+  InvalidJsonSchema: 400,
+  InvalidDataFormat: 400,
+  InvalidIdentifier: 400,
+  RelationConflict: 409,
+  ReferenceConstraint: 409,
+  ResourceLockedConflict: 409,
+  ResourceGone: 410,
   ReferenceNotFound: 400,
-  AlreadyExists: 409,
+  InvalidQuery: 400,
+  Runtime: 400,
   RateLimited: 429,
+  PaymentRequired: 402,
+  QuotaExceeded: 403,
+  LimitExceeded: 413,
+  BreakingChanges: 400,
   OperationTimeout: 504,
 } as const
 export type ErrorType = keyof typeof ERROR_STATUS

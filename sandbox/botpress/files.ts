@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import { botOf, hasTags, mergeRecord, paginate, queryList, sorted, tagQuery, type Ctx } from './context'
 import { notFound, validate } from './errors'
+import { settingsOf } from './settings'
 import { newId, now, type BotStore, type StoredFile } from './store'
 import type { BpFile } from './types'
 
@@ -54,6 +55,13 @@ const contentTypeOf = (key: string, given?: string): string =>
 
 const isPublic = (file: BpFile) => file.accessPolicies.includes('public_content')
 
+/**
+ * Emulator-side facts of a file the API does not show: whether upsertFile asked for immediate public access, and
+ * when the last upload was processed (a public URL serves the content only from then on).
+ */
+type Processing = { immediate: boolean; processedAt?: number }
+const processing = new WeakMap<StoredFile, Processing>()
+
 /** The file as the API shows it: `url` is public for public_content, else carries a read token (a presigned URL). */
 function view(ctx: Ctx, file: StoredFile): BpFile {
   const { content: _c, uploadToken: _u, readToken, ...rest } = file
@@ -103,6 +111,7 @@ export function fileRoutes(app: FastifyInstance, ctx: Ctx): void {
       readToken: previous?.readToken ?? token(),
     }
     if (input.expiresAt !== undefined) file.expiresAt = input.expiresAt
+    processing.set(file, { immediate: input.publicContentImmediatelyAccessible === true })
     bot.addFile(file, caller)
     const uploadUrl = `${ctx.baseUrl()}/_files/${bot.botId}/${file.id}/upload?token=${file.uploadToken}`
     return { file: { ...view(ctx, file), uploadUrl } }
@@ -153,6 +162,15 @@ export function fileRoutes(app: FastifyInstance, ctx: Ctx): void {
       const file = bot?.files.get(req.params.id)
       if (!bot || !file || req.query.token !== file.uploadToken)
         return storageError(reply, 403, 'AccessDenied', 'Invalid or expired upload URL')
+      const flags = processing.get(file) ?? { immediate: false }
+      // Like S3 with the tagging the upload URL was signed for: the header must come with the PUT.
+      if (flags.immediate && req.headers['x-amz-tagging'] !== 'public=true')
+        return storageError(
+          reply,
+          403,
+          'AccessDenied',
+          'publicContentImmediatelyAccessible was set: the upload must carry "x-amz-tagging: public=true"'
+        )
       const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
       if (file.size !== null && file.size !== content.length) {
         file.status = 'upload_failed'
@@ -167,6 +185,10 @@ export function fileRoutes(app: FastifyInstance, ctx: Ctx): void {
       file.size = content.length
       file.status = 'upload_completed'
       file.updatedAt = now()
+      processing.set(file, {
+        immediate: flags.immediate,
+        processedAt: Date.now() + (flags.immediate ? 0 : settingsOf(ctx).publicFileProcessingMs),
+      })
       ctx.emitter.emit('file.uploaded', { botId: bot.botId, file: view(ctx, file) })
       return reply.code(200).send()
     })
@@ -175,8 +197,17 @@ export function fileRoutes(app: FastifyInstance, ctx: Ctx): void {
       const file = ctx.store.bots.get(req.params.botId)?.files.get(req.params.id)
       if (!file || file.content === undefined)
         return storageError(reply, 404, 'NoSuchKey', 'The file does not exist or was not uploaded yet')
-      if (!isPublic(file) && req.query.token !== file.readToken)
+      const withToken = req.query.token === file.readToken
+      if (!isPublic(file) && !withToken)
         return storageError(reply, 403, 'AccessDenied', 'This file is not public: use the url returned by the API')
+      const processedAt = processing.get(file)?.processedAt ?? 0
+      if (!withToken && Date.now() < processedAt)
+        return storageError(
+          reply,
+          404,
+          'NoSuchKey',
+          'Not processed yet: a public file is served once processed, unless uploaded with publicContentImmediatelyAccessible'
+        )
       return reply
         .header('content-type', file.contentType)
         .header('content-length', file.content.length)

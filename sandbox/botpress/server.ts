@@ -11,6 +11,7 @@ import { fileRoutes } from './files'
 import { messageRoutes } from './messages'
 import { RequestLog } from './request-log'
 import { Scheduler } from './scheduler'
+import { settingsRoutes } from './settings'
 import { stateRoutes } from './states'
 import { Store, type BotStore } from './store'
 import type { BpEvent, Dump, EmulatorEventMap, EventStatus, Fault, LoggedRequest } from './types'
@@ -175,6 +176,7 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
   stateRoutes(app, ctx)
   fileRoutes(app, ctx)
   controlRoutes(app, ctx)
+  settingsRoutes(app, ctx)
 
   await app.listen({ port: opts.port ?? 0, host })
   const port = (app.server.address() as AddressInfo).port

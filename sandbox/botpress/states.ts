@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { botOf, type Ctx } from './context'
 import { getConversation } from './conversations'
-import { invalid, notFound, validate } from './errors'
+import { ApiError, invalid, notFound, validate } from './errors'
+import { settingsOf } from './settings'
 import { newId, now, stateKey, type BotStore, type StoredState } from './store'
 import { STATE_TYPES, type Caller, type State, type StateType } from './types'
 import { getUser } from './users'
@@ -47,6 +48,13 @@ function write(
   payload: Record<string, unknown>,
   expiryMs: number | null | undefined
 ): StoredState {
+  const size = Buffer.byteLength(JSON.stringify(payload))
+  const max = settingsOf(ctx).stateMaxBytes
+  if (size > max)
+    throw new ApiError(
+      'LimitExceeded',
+      `State payload of ${size} bytes is over the limit of ${max} bytes (${t.type}/${t.id}/${t.name})`
+    )
   const previous = t.bot.liveState(t.key)
   const at = now()
   const state: StoredState = previous

@@ -57,6 +57,8 @@ export function registerVisitorApi(app: FastifyInstance, opts: { apiUrl: string;
         content,
         contentType: file.mimetype,
         accessPolicies: ['public_content'],
+        // The message that links it goes out at once (Cloud serves a public file only once processed otherwise).
+        publicContentImmediatelyAccessible: true,
       })
       const url = uploaded.file.url
       const isImage = file.mimetype.startsWith('image/')

@@ -28,6 +28,10 @@ export interface MessageInput {
   file?: { name: string; contentType: string; data: Buffer }
 }
 
+/** Code and wording of "this chat is over" (settings: Zoho documents none). */
+const endedError = (ctx: EmulatorContext) =>
+  [ctx.settings.endedChatErrorCode, ctx.settings.endedChatErrorMessage] as const
+
 export function openConversation(ctx: EmulatorContext, input: OpenInput): Conversation {
   const { store } = ctx
   const now = Date.now()
@@ -43,9 +47,10 @@ export function openConversation(ctx: EmulatorContext, input: OpenInput): Conver
   visitor.extra = { ...visitor.extra, ...input.visitor.extra }
   const c: Conversation = {
     id: store.nextId('conversation'),
-    visitorConversationId: hex(16),
+    // Real traffic (A8): visitor conversation ids of 64 hex characters, chat ids of 96.
+    visitorConversationId: hex(32),
     wmsChatId: wmsChatId(ctx.seed.orgId),
-    chatId: hex(16),
+    chatId: hex(48),
     referenceId: String(store.conversations.size + 1),
     appId: input.appId,
     departmentId: input.departmentId,
@@ -107,7 +112,7 @@ export function requireOperator(ctx: EmulatorContext, id: string): Operator {
 
 export function assign(ctx: EmulatorContext, c: Conversation, operatorId: string): void {
   requireOperator(ctx, operatorId)
-  if (c.state !== 'waiting') throw siq.ended(c.id, c.state)
+  if (c.state !== 'waiting') throw siq.ended(c.id, c.state, ...endedError(ctx))
   const now = Date.now()
   c.state = 'connected'
   c.attenderId = operatorId
@@ -118,8 +123,8 @@ export function assign(ctx: EmulatorContext, c: Conversation, operatorId: string
   dispatch(ctx, 'conversation.attender.updated', c)
 }
 
-function requireOpen(c: Conversation): void {
-  if (c.state === 'ended' || c.state === 'missed') throw siq.ended(c.id, c.state)
+function requireOpen(ctx: EmulatorContext, c: Conversation): void {
+  if (c.state === 'ended' || c.state === 'missed') throw siq.ended(c.id, c.state, ...endedError(ctx))
 }
 
 function addMessage(
@@ -158,7 +163,7 @@ export function operatorReply(
   operatorId: string | undefined,
   input: MessageInput
 ): ChatMessage {
-  requireOpen(c)
+  requireOpen(ctx, c)
   const opId = operatorId ?? c.attenderId ?? pickOperator(ctx)?.id ?? [...ctx.store.operators.keys()][0]
   const op = requireOperator(ctx, opId)
   if (c.state === 'waiting') assign(ctx, c, op.id) // answering a waiting chat picks it up
@@ -169,7 +174,7 @@ export function operatorReply(
 }
 
 export function visitorMessage(ctx: EmulatorContext, c: Conversation, input: MessageInput): ChatMessage {
-  requireOpen(c)
+  requireOpen(ctx, c)
   const v = ctx.store.visitors.get(c.visitorId)
   const m = addMessage(ctx, c, { id: c.visitorId, name: v?.name ?? 'Unknown User', type: 'visitor' }, input)
   ctx.changed('visitor.message', c.id, { msgid: m.msgid, text: m.text, file: m.file?.name })
@@ -181,7 +186,7 @@ export function visitorMessage(ctx: EmulatorContext, c: Conversation, input: Mes
 export function complete(ctx: EmulatorContext, c: Conversation, endedBy: string): boolean {
   if (c.state === 'ended' || c.state === 'missed') {
     if (ctx.settings.closeClosedConversation === 'idempotent') return false
-    throw siq.ended(c.id, c.state)
+    throw siq.ended(c.id, c.state, ...endedError(ctx))
   }
   const now = Date.now()
   c.state = 'ended'
@@ -195,7 +200,7 @@ export function complete(ctx: EmulatorContext, c: Conversation, endedBy: string)
 }
 
 export function miss(ctx: EmulatorContext, c: Conversation): void {
-  if (c.state !== 'waiting') throw siq.ended(c.id, c.state)
+  if (c.state !== 'waiting') throw siq.ended(c.id, c.state, ...endedError(ctx))
   const now = Date.now()
   c.state = 'missed'
   c.missedTime = now

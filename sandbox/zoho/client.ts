@@ -144,6 +144,9 @@ export class ZohoEmulatorClient {
     this.call<Array<{ webhookId: string; event: string; entityId: string }>>('GET', '/webhooks/held')
   releaseDeliveries = (order: 'fifo' | 'reverse' = 'fifo') =>
     this.call<{ released: number }>('POST', '/webhooks/release', { order })
+  /** A delivery of your making: `entity` as JSON, or `entityJson` as text spliced into the body as is. */
+  deliver = (conversationId: string, event: string, entity: { entity?: Json } | { entityJson: string }) =>
+    this.call<{ ok: true }>('POST', '/webhooks/deliver', { conversationId, event, ...entity })
 
   requests = (f: { method?: string; path?: string; since?: number } = {}) =>
     this.call<RequestLogEntry[]>('GET', `/requests${this.qs(f)}`)

@@ -12,13 +12,43 @@ import type { Conversation } from './model'
 
 type Envelope = Record<string, unknown> & { event: string; entity_id: string; event_time: string }
 
+/**
+ * An entity given as JSON text, spliced into the body as is: an entity nested deeper than JSON.stringify can
+ * recurse (a hostile delivery) can still be sent. The logs show a placeholder instead.
+ */
+export class RawEntity {
+  constructor(readonly json: string) {}
+}
+
+const RAW_MARK = '"entity":"@@raw-entity@@"'
+
+/** The body bytes of one attempt, and the envelope as the delivery log shows it. */
+function serialise(ctx: EmulatorContext, envelope: Envelope, attempt: number): { body: string; logged: unknown } {
+  const raw = envelope.entity instanceof RawEntity ? envelope.entity.json : undefined
+  const shown = raw === undefined ? envelope : { ...envelope, entity: '@@raw-entity@@' }
+  let json = JSON.stringify({ ...shown, attempt })
+  if (ctx.settings.webhookIdsAsNumbers) json = idsAsNumbers(json)
+  const logged =
+    raw === undefined
+      ? JSON.parse(JSON.stringify({ ...envelope, attempt }))
+      : { ...shown, attempt, entity: `(raw entity, ${raw.length} bytes)` }
+  return { body: raw === undefined ? json : json.replace(RAW_MARK, () => `"entity":${raw}`), logged }
+}
+
 export function dispatch(
   ctx: EmulatorContext,
   event: ConversationEvent,
   c: Conversation,
   extra: EventExtra = {}
 ): void {
-  const entity = buildEntity(ctx, event, c, extra)
+  deliverEntity(ctx, event, c, buildEntity(ctx, event, c, extra))
+}
+
+/**
+ * Delivers `entity` as `event` of chat `c` to every subscribed webhook. ((emulator-only)) Also reached through the
+ * control API with an entity of the caller's making, for shapes no setting covers.
+ */
+export function deliverEntity(ctx: EmulatorContext, event: string, c: Conversation, entity: unknown | RawEntity): void {
   for (const w of ctx.store.webhooks.values()) {
     if (!w.enabled || !w.events.includes(event)) continue
     if (w.appIds.length > 0 && !w.appIds.includes(c.appId)) continue
@@ -70,6 +100,10 @@ export async function retryExecution(ctx: EmulatorContext, executionId: string):
   return attempt(ctx, ex.webhookId, ex.envelope as Envelope, ex.attempt + 1, { retry: false, recordFailure: true })
 }
 
+/** Every numeric id as a bare JSON number (`"entity_id":11209000000003001`): beyond a double's precision. */
+const idsAsNumbers = (json: string) =>
+  json.replace(/"(id|entity_id|conversation_id|app_id|msgid|department_id)":"(\d{1,19})"/g, '"$1":$2')
+
 interface AttemptOptions {
   retry: boolean
   note?: string
@@ -86,7 +120,7 @@ async function attempt(
   const epoch = ctx.epoch
   const w = ctx.store.webhooks.get(webhookId)
   if (!w) return false
-  const body = JSON.stringify({ ...envelope, attempt: n })
+  const { body, logged } = serialise(ctx, envelope, n)
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   const key = w.secured ? w.keys[0] : undefined
   if (key) headers['x-siqsignature'] = sign('sha256', Buffer.from(body, 'utf8'), key.privateKey).toString('base64')
@@ -123,7 +157,7 @@ async function attempt(
     durationMs: Date.now() - started,
     signed: !!key,
     note: opts.note,
-    envelope: JSON.parse(body),
+    envelope: logged as Record<string, unknown>,
     body,
   })
   ctx.events.emit('delivery', entry)

@@ -1,5 +1,6 @@
 import type { EmulatorContext } from './context'
-import type { ChatMessage, Conversation } from './model'
+import { messageFields, messageType } from './message-shape'
+import type { ChatMessage, Conversation, Visitor } from './model'
 import { conversationView, visitorView } from './views'
 
 /** The `entity` of each conversation webhook (reference §5 and A2). Emails are lower-cased, as SalesIQ does. */
@@ -46,27 +47,30 @@ function messageEntity(ctx: EmulatorContext, c: Conversation, m: ChatMessage) {
   return {
     id: c.id,
     visitor_conversation_id: c.visitorConversationId,
+    // Real `operator.replied`: {sender: {name, id, type}, meta: {}, msgid, text} (A8); files per operatorFileShape.
     message: {
       sender: m.sender,
       msgid: m.msgid,
-      text: m.text,
       time: String(m.time),
-      type: m.file ? 'file' : 'text',
-      meta: {},
-      // Undocumented for operator files; ((emulator inference)) `message.file {name, url, content_type, size}` + comment.
-      ...(m.file
-        ? {
-            file: {
-              name: m.file.name,
-              url: attachmentUrl(ctx, c, m.file.fileId),
-              content_type: m.file.contentType,
-              size: m.file.size,
-            },
-          }
-        : {}),
-      ...(m.comment ? { comment: m.comment } : {}),
+      type: messageType(m),
+      ...messageFields(m, (f) => attachmentUrl(ctx, c, f), ctx.settings.operatorFileShape),
     },
-    ...(visitor ? { visitor: visitorView(visitor, true) } : {}),
+    ...(visitor ? { visitor: webhookVisitor(ctx, visitor) } : {}),
+  }
+}
+
+/** `entity.visitor` as real deliveries carry it (A8), or as the docs print it (`webhookVisitorShape`). */
+function webhookVisitor(ctx: EmulatorContext, v: Visitor) {
+  if (ctx.settings.webhookVisitorShape === 'documented') return { ...visitorView(v, true), channel: 'website' }
+  const [first, ...rest] = v.name.split(' ')
+  return {
+    id: v.id,
+    name: v.name,
+    type: 'contact',
+    first_name: first ?? '',
+    last_name: rest.join(' '),
+    salutation: '',
+    channel: 'website',
   }
 }
 
@@ -75,7 +79,15 @@ export function buildEntity(ctx: EmulatorContext, event: ConversationEvent, c: C
     return messageEntity(ctx, c, extra.message)
   }
   const view = conversationView(c, ctx.store, true)
-  const base = { ...view, participants: c.participants, last_message_info: undefined }
+  const visitor = ctx.store.visitors.get(c.visitorId)
+  const base = {
+    ...view,
+    participants: c.participants,
+    last_message_info: undefined,
+    ...(visitor ? { visitor: webhookVisitor(ctx, visitor) } : {}),
+    // Real deliveries: status_code 0 while connected (A8).
+    ...(c.state === 'connected' ? { chat_status: { ...view.chat_status, status_code: 0 } } : {}),
+  }
   switch (event) {
     case 'conversation.rated':
       return { ...base, status: 'Ended', ...(c.rating !== undefined ? { rating: c.rating } : {}), feedback: c.feedback }

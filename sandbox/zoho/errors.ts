@@ -36,9 +36,13 @@ export const siq = {
     new SiqError(1007, `Invalid data type: '${name}' must be ${expected}`, { json_key: name }),
   exists: (what: string) => new SiqError(1014, `Resource already exists: ${what}`),
   inputStream: (why: string) => new SiqError(1015, `Invalid or absent input stream: ${why}`),
-  // ((emulator choice)) Zoho documents no code for "conversation already ended": 1016 permission denied.
-  ended: (id: string, state: string) =>
-    new SiqError(1016, `Permission denied: conversation ${id} is ${state}; it no longer accepts this action`),
+  // ((emulator choice)) Zoho documents no code for "conversation already ended": 1016 permission denied by default;
+  // the code and wording are settings (endedChatErrorCode / endedChatErrorMessage).
+  ended: (id: string, state: string, code = 1016, message?: string) =>
+    new SiqError(
+      code,
+      message ?? `Permission denied: conversation ${id} is ${state}; it no longer accepts this action`
+    ),
   limit: (what: string) => new SiqError(1017, `Limit reached: ${what}`),
   emptyFile: () => new SiqError(1018, 'Empty file: the uploaded file has no content', { param: 'file' }),
   resource: (kind: string, id: string) => new SiqError(1019, `Invalid resource: no ${kind} with id '${id}'`),

@@ -44,6 +44,31 @@ export const settingsSchema = z
     closeClosedConversation: z.enum(['error', 'idempotent']),
     /** Largest file the visitor API accepts (Zoho: 50 MB); lower it to test 1027 without sending 50 MB. */
     maxUploadBytes: z.number().int().positive(),
+    /**
+     * Where an operator file sits in `operator.replied` and in the REST message list: undocumented, never seen (A2,
+     * A8). 'file' = `message.file {name, url, content_type, size}`; 'attachments' = `message.attachments [{name, url,
+     * contenttype, size}]` (Zobot shape); 'attachment' = `message.attachment {…}` (singular); 'meta_file_url' =
+     * `meta {file_url, file_name, content_type, size}`; 'type_file' = `type: "file"` with `url`, `file_name` on the
+     * message; 'unknown' = a shape no one parses (`message.content {key, label}`, no URL).
+     */
+    operatorFileShape: z.enum(['file', 'attachments', 'attachment', 'meta_file_url', 'type_file', 'unknown']),
+    /** Ids in deliveries as JSON numbers (17+ digits, beyond a double's precision) instead of strings (real traffic). */
+    webhookIdsAsNumbers: z.boolean(),
+    /**
+     * `entity.visitor` of deliveries. 'real' (A8): `{id, name, type: "contact", first_name, last_name, salutation,
+     * channel: "website"}`, no `user_id`, no `email`. 'documented' (§5): `{id, name, email, email_id, user_id, channel}`.
+     */
+    webhookVisitorShape: z.enum(['real', 'documented']),
+    /** REST message list: sender `{id, name}` without `type` (Zoho's documented sample) or with `type`. */
+    restMessageSender: z.enum(['untyped', 'typed']),
+    /**
+     * REST message ids (never seen, A8): 'msgid' = `id` and `msgid` both the webhook's msgid; 'id' = only `id`, equal
+     * to it; 'distinct' = only an `id` of its own (a different value from the webhook's msgid) and `sequence_id`.
+     */
+    restMessageIds: z.enum(['msgid', 'id', 'distinct']),
+    /** Error for an action on a chat that is over (no code documented, A4): code and, when set, the exact message. */
+    endedChatErrorCode: z.number().int().positive(),
+    endedChatErrorMessage: z.string().min(1).optional(),
     /** ((emulator-only)) base URL used in attachment links and `accounts-server`; defaults to the listen URL. */
     publicUrl: z.string().url().optional(),
   })
@@ -72,6 +97,12 @@ export const defaultSettings: ZohoEmulatorSettings = {
   attachmentUrlsPublic: false,
   closeClosedConversation: 'error',
   maxUploadBytes: 50 * 1024 * 1024,
+  operatorFileShape: 'file',
+  webhookIdsAsNumbers: false,
+  webhookVisitorShape: 'real',
+  restMessageSender: 'untyped',
+  restMessageIds: 'msgid',
+  endedChatErrorCode: 1016,
 }
 
 export const settingsPatchSchema = settingsSchema.partial()

@@ -3,7 +3,15 @@ import { SEED_IDS, seedStore, type SeedConfig } from './seed'
 import type { ZohoEmulatorSettings } from './settings'
 import { ZohoStore } from './store'
 import { tokenStats } from './tokens'
-import { conversationView, messageView, appView, departmentView, operatorView, webhookView } from './views'
+import {
+  conversationView,
+  messageView,
+  PLAIN_MESSAGES,
+  appView,
+  departmentView,
+  operatorView,
+  webhookView,
+} from './views'
 import { attachmentUrl } from './entities'
 import type { Conversation } from './model'
 
@@ -45,7 +53,7 @@ export function controlConversation(ctx: EmulatorContext, c: Conversation) {
     state: c.state,
     left_message: c.leftMessage ?? false,
     pending_transfer: c.pendingTransfer ?? null,
-    messages: c.messages.map((m) => messageView(m, (f) => attachmentUrl(ctx, c, f))),
+    messages: c.messages.map((m) => messageView(m, (f) => attachmentUrl(ctx, c, f), PLAIN_MESSAGES)),
   }
 }
 

@@ -17,7 +17,8 @@ export function initiateTransfer(
 ): void {
   if (!ctx.store.departments.has(t.toDepartmentId)) throw siq.department(t.toDepartmentId, 'does not exist')
   if (t.toOperatorId) requireOperator(ctx, t.toOperatorId)
-  if (c.state !== 'connected' && c.state !== 'waiting') throw siq.ended(c.id, c.state)
+  if (c.state !== 'connected' && c.state !== 'waiting')
+    throw siq.ended(c.id, c.state, ctx.settings.endedChatErrorCode, ctx.settings.endedChatErrorMessage)
   c.transferAttempts++
   c.pendingTransfer = { ...t, byOperatorId: t.byOperatorId ?? c.attenderId }
   c.lastModified = Date.now()

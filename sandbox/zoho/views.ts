@@ -2,6 +2,8 @@ import type { ZohoStore } from './store'
 import type { App, ChatMessage, ChatState, Conversation, Department, Operator, Visitor, Webhook } from './model'
 import { ms } from './ids'
 import { operatorName } from './seed'
+import { messageFields, messageType } from './message-shape'
+import type { ZohoEmulatorSettings } from './settings'
 
 /** Zoho's wire shapes of the stored records (REST v2 and visitor API). Every timestamp: epoch ms as a string. */
 
@@ -98,27 +100,36 @@ export function visitorView(v: Visitor, lowerEmail = false) {
   }
 }
 
-export function messageView(m: ChatMessage, attachmentUrl: (fileId: string) => string) {
+/** The shape the emulator's own views use (control API, visitor v2 list): file under `file`, typed sender. */
+export const PLAIN_MESSAGES = {
+  operatorFileShape: 'file',
+  restMessageSender: 'typed',
+  restMessageIds: 'msgid',
+} as const
+
+/** One message of the REST list. Undocumented (A8): sender `type`, ids and the file's place follow the settings. */
+export function messageView(
+  m: ChatMessage,
+  attachmentUrl: (fileId: string) => string,
+  settings: Pick<ZohoEmulatorSettings, 'operatorFileShape' | 'restMessageSender' | 'restMessageIds'>
+) {
+  const sender = {
+    id: m.sender.id,
+    name: m.sender.name,
+    ...(settings.restMessageSender === 'typed' ? { type: m.sender.type } : {}),
+  }
+  const ids =
+    settings.restMessageIds === 'msgid'
+      ? { id: m.msgid, msgid: m.msgid }
+      : settings.restMessageIds === 'id'
+        ? { id: m.msgid }
+        : { id: `${m.msgid}-r`, sequence_id: String(m.time) }
   return {
-    id: m.msgid,
-    msgid: m.msgid,
+    ...ids,
     time: ms(m.time),
-    sender: { id: m.sender.id, name: m.sender.name, type: m.sender.type },
-    type: m.file ? 'file' : 'text',
-    message: {
-      text: m.text,
-      ...(m.file
-        ? {
-            file: {
-              name: m.file.name,
-              url: attachmentUrl(m.file.fileId),
-              content_type: m.file.contentType,
-              size: m.file.size,
-            },
-          }
-        : {}),
-      ...(m.comment ? { comment: m.comment } : {}),
-    },
+    sender,
+    type: messageType(m),
+    message: messageFields(m, attachmentUrl, settings.operatorFileShape),
   }
 }
 

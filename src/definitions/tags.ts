@@ -21,6 +21,10 @@ export const conversationTags = {
   },
   operatorId: { title: 'Current operator ID', description: 'SalesIQ operator currently assigned' },
   assignedAt: { title: 'Assigned at', description: 'SalesIQ event_time of the latest assignment handled' },
+  endedAt: {
+    title: 'Ended at',
+    description: 'Epoch ms when SalesIQ ended the chat (late operator messages are then checked against the catch-up)',
+  },
 } as const
 
 export const messageTags = {
@@ -31,5 +35,9 @@ export const messageTags = {
   zohoEventKey: {
     title: 'SalesIQ event key',
     description: 'event + entity_id + event_time of the webhook that made the message',
+  },
+  zohoMessageDigest: {
+    title: 'SalesIQ message digest',
+    description: 'Hash of the text and file names of the operator message (recognises it under another id)',
   },
 } as const

@@ -21,7 +21,11 @@ export async function onEnd(
   if (!conversation) return 'chat not opened by this integration'
   const claim = await claimEnd(props.client, conversation.id, by)
   if (!claim.won) return 'already ended'
-  if (by === 'completed') await catchUpOperatorReplies(props, delivery)
+  if (by === 'completed') {
+    // Marked first: an operator message delivered from now on may already have been caught up below.
+    await props.client.updateConversation({ id: conversation.id, tags: { endedAt: String(Date.now()) } })
+    await catchUpOperatorReplies(props, delivery, conversation)
+  }
 
   const config = props.ctx.configuration
   // Defaults apply when the field was never saved; an empty text means "send nothing".

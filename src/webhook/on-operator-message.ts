@@ -1,9 +1,17 @@
 import type * as bp from '.botpress'
 import { assignmentDelayMs } from '../hitl/assignment'
 import { operatorUserId } from '../hitl/operators'
-import { messageOf, newOwner, type Delivery } from '../zoho/webhook-payload'
+import { messageOf, newOwner, type Attachment, type Delivery } from '../zoho/webhook-payload'
 import { findHitlConversation } from './find-conversation'
+import { messageDigest } from './message-digest'
 import { relayAttachment, type OutgoingMessage } from './operator-attachment'
+import { logUnreadableShape, UNREADABLE_NOTICE } from './unreadable-message'
+
+/**
+ * One delivery makes at most this many files (SalesIQ gives up after 5 s; 2 000 attachments once took 5.9 s):
+ * the rest are named in one text, so nothing is dropped silently.
+ */
+export const MAX_FILES_PER_DELIVERY = 5
 
 /**
  * `operator.replied`: the message appears in the hitl conversation as the operator's own Botpress user (never the
@@ -11,7 +19,11 @@ import { relayAttachment, type OutgoingMessage } from './operator-attachment'
  * instances handle the two copies: getOrCreateMessage discriminated by the SalesIQ message id is Botpress's own
  * server-side idempotency.
  */
-export async function onOperatorMessage(props: bp.CommonHandlerProps, delivery: Delivery): Promise<string> {
+export async function onOperatorMessage(
+  props: bp.CommonHandlerProps,
+  delivery: Delivery,
+  opts: { catchUp?: boolean } = {}
+): Promise<string> {
   const message = messageOf(delivery.entity)
   if (!message) return 'no message in the payload'
   const senderType = message.sender?.type?.toLowerCase()
@@ -30,8 +42,17 @@ export async function onOperatorMessage(props: bp.CommonHandlerProps, delivery: 
   // SalesIQ's msgid (unique in its chat); else what identifies the delivery itself (§5).
   const baseKey = `${delivery.chatId}:${message.id ?? `${delivery.event}@${delivery.eventTime}`}`
   const eventKey = `${delivery.event}:${delivery.chatId}:${delivery.eventTime}`
+  const files = message.attachments.slice(0, MAX_FILES_PER_DELIVERY)
+  const overflow = message.attachments.length - files.length
 
-  if (message.attachments.length) {
+  const zohoMessageDigest = messageDigest(message)
+  if (conversation.tags.endedAt && !opts.catchUp) {
+    // Delivered after completed: the catch-up may have relayed it already, under the id SalesIQ's list gave it.
+    const same = await props.client.listMessages({ conversationId: conversation.id, tags: { zohoMessageDigest } })
+    if (same.messages.some((m) => m.tags.zohoMessageId !== baseKey)) return 'caught up already at the end'
+  }
+
+  if (files.length) {
     // A redelivery of a file message: skip the download and upload if the message exists already.
     const existing = await props.client.listMessages({
       conversationId: conversation.id,
@@ -40,21 +61,28 @@ export async function onOperatorMessage(props: bp.CommonHandlerProps, delivery: 
     if (existing.messages.length) return 'duplicate'
   }
 
-  const outgoing: Array<{ key: string; message: OutgoingMessage }> = []
-  for (const [i, attachment] of message.attachments.entries()) {
-    const key = i === 0 ? baseKey : `${baseKey}#${i}`
-    outgoing.push({
-      key,
-      message: await relayAttachment(props, delivery.chatId, key.replace(/[^\w.-]+/g, '_'), attachment),
-    })
-  }
-  const names = new Set(message.attachments.map((a) => a.name))
+  // The files are fetched side by side, so a delivery with several still answers SalesIQ in time.
+  const relayed = await Promise.all(
+    files.map((attachment, i) =>
+      relayAttachment(props, delivery.chatId, partKey(baseKey, i).replace(/[^\w.-]+/g, '_'), attachment)
+    )
+  )
+  const outgoing: Array<{ key: string; message: OutgoingMessage }> = relayed.map((m, i) => ({
+    key: partKey(baseKey, i),
+    message: m,
+  }))
+  if (overflow > 0) outgoing.push({ key: `${baseKey}#more`, message: overflowText(overflow, message.attachments) })
+  const names = new Set(files.map((a) => a.name))
   if (message.text && !names.has(message.text))
     outgoing.push({
       key: outgoing.length ? `${baseKey}#text` : baseKey,
       message: { type: 'text', payload: { text: message.text } },
     })
-  if (!outgoing.length) return 'empty message'
+  if (!outgoing.length) {
+    // Neither text nor file: never acknowledged silently.
+    logUnreadableShape(props, delivery.chatId, delivery.entity.message)
+    outgoing.push({ key: baseKey, message: { type: 'text', payload: { text: UNREADABLE_NOTICE } } })
+  }
 
   const userId = await operatorUserId(props, { id: operator.id, name: operator.name, email: operator.email })
   // An operator can answer while startHitl is still running: the plugin would drop the message, so it is held back
@@ -66,10 +94,24 @@ export async function onOperatorMessage(props: bp.CommonHandlerProps, delivery: 
       payload: m.payload,
       userId,
       conversationId: conversation.id,
-      tags: { zohoMessageId: key, zohoEventKey: eventKey },
+      tags: { zohoMessageId: key, zohoEventKey: eventKey, zohoMessageDigest },
       discriminateByTags: ['zohoMessageId'],
       ...(delay ? { schedule: { delay } } : {}),
     } as Parameters<bp.Client['getOrCreateMessage']>[0])
   }
   return `relayed ${outgoing.length} message(s)`
+}
+
+const partKey = (baseKey: string, i: number) => (i === 0 ? baseKey : `${baseKey}#${i}`)
+
+const overflowText = (overflow: number, all: Attachment[]): OutgoingMessage => {
+  const named = all
+    .slice(MAX_FILES_PER_DELIVERY, MAX_FILES_PER_DELIVERY + 3)
+    .map((a) => a.name)
+    .filter(Boolean)
+  const list = named.length ? ` (${named.map((n) => `"${n}"`).join(', ')}${overflow > named.length ? ', …' : ''})` : ''
+  return {
+    type: 'text',
+    payload: { text: `📎 The agent sent ${overflow} more file(s)${list}, which cannot all be shown here.` },
+  }
 }

@@ -95,6 +95,8 @@ export async function relayAttachment(
           content: Buffer.from(file.bytes),
           contentType: type,
           accessPolicies: ['public_content'],
+          // The message goes out at once: without this, Botpress serves a public file only once it processed it.
+          publicContentImmediatelyAccessible: true,
           tags: { source: 'zoho-salesiq', chatId },
         })
         return messageFor(uploaded.url, type, name)

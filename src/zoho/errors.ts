@@ -49,9 +49,8 @@ export function salesiqError(operation: string, status: number, error: ApiErrorB
         details
       )
     case 1016:
-      // "Permission denied" is also SalesIQ's answer for an action on a chat that is over.
-      if (/\b(ended|closed|over|no longer)\b/i.test(error.message ?? ''))
-        return new ZohoError('conversation_closed', `The SalesIQ chat is already over (${operation})${said}.`, details)
+      // Also what SalesIQ may answer for an action on a chat that is over: callers acting on a chat read its state
+      // before they show this (SalesIQClient), so the advice below is left for a real permission error.
       return new ZohoError(
         'scope',
         `SalesIQ denied permission for ${operation}${said}: check that the Zoho user who connected is a SalesIQ operator/admin of this portal and that every SalesIQ scope was granted (reconnect through the authorization link).`,

@@ -1,7 +1,7 @@
 import { hostsFor, type Region } from './regions'
 import { salesiqRequest, type Body } from './request'
 import type { TokenManager } from './token-manager'
-import { isZohoError, type ZohoError } from './errors'
+import { isZohoError, ZohoError } from './errors'
 
 export type Envelope<T> = { data: T }
 
@@ -26,13 +26,26 @@ export type WebhookObject = {
   public_keys?: Array<{ id: string; key: string; created_time?: string | number }>
 }
 
-/**
- * Only SalesIQ's own words count ("…already ended/closed…"), on a non-5xx answer: the composed message always names
- * the operation ("closing the conversation"), and a 5xx means nothing was closed.
- */
-const saysAlreadyOver = (err: ZohoError) =>
-  (err.details.status ?? 200) < 500 && /SalesIQ said: "[^"]*\b(closed|ended|over)\b/i.test(err.message)
+/** Refusals that may mean "this chat is over" (no code is documented for it, A4): the chat's state decides. */
+const mayMeanChatOver = (err: unknown) =>
+  isZohoError(err, 'conversation_closed') ||
+  isZohoError(err, 'scope') ||
+  isZohoError(err, 'not_found') ||
+  isZohoError(err, 'invalid_request')
 
+/** A conversation object (REST v2) of a chat that is over: ended, missed, or closed however SalesIQ labels it. */
+export function isChatOver(data: Record<string, unknown> | undefined): boolean {
+  if (!data) return false
+  const status = (data.chat_status ?? {}) as Record<string, unknown>
+  const key = (v: unknown) => String(v ?? '').toLowerCase()
+  return (
+    data.end_time !== undefined ||
+    data.missed_time !== undefined ||
+    key(status.status_key) === 'closed' ||
+    ['end', 'ended', 'missed', 'closed'].includes(key(status.state_key)) ||
+    ['ended', 'missed', 'closed'].includes(key(data.status))
+  )
+}
 const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v))
 
 /** SalesIQ's visitor API v1/v2 and REST API v2 (reference §3–4): one method per call, all through salesiqRequest. */
@@ -89,29 +102,58 @@ export class SalesIQClient {
   }
 
   sendVisitorText(chatId: string, text: string) {
-    return this.call<void>('sending a visitor message', 'POST', this.visitorV1(`/conversations/${chatId}/messages`), {
-      json: { text },
-    })
+    return this.onChat(chatId, () =>
+      this.call<void>('sending a visitor message', 'POST', this.visitorV1(`/conversations/${chatId}/messages`), {
+        json: { text },
+      })
+    )
   }
 
   sendVisitorFile(chatId: string, file: { bytes: Uint8Array; name: string; contentType: string; comment?: string }) {
     const form = new FormData()
     form.append('file', new Blob([file.bytes as BlobPart], { type: file.contentType }), file.name)
     if (file.comment) form.append('comment', file.comment)
-    return this.call<void>('sending a visitor file', 'POST', this.visitorV1(`/conversations/${chatId}/messages`), {
-      form,
-    })
+    return this.onChat(chatId, () =>
+      this.call<void>('sending a visitor file', 'POST', this.visitorV1(`/conversations/${chatId}/messages`), {
+        form,
+      })
+    )
   }
 
   /** Operator-side close (documented, scope conversations.UPDATE); a chat that is already over is not an error. */
   async closeConversation(chatId: string): Promise<'closed' | 'already-closed'> {
     try {
-      await this.call('closing the conversation', 'POST', this.rest(`/conversations/${chatId}/close`))
+      await this.onChat(chatId, () =>
+        this.call('closing the conversation', 'POST', this.rest(`/conversations/${chatId}/close`))
+      )
       return 'closed'
     } catch (err) {
-      if (isZohoError(err, 'conversation_closed') || (isZohoError(err, 'invalid_request') && saysAlreadyOver(err)))
-        return 'already-closed'
+      if (isZohoError(err, 'conversation_closed')) return 'already-closed'
       throw err
+    }
+  }
+
+  /**
+   * Runs a call on one chat. When SalesIQ refuses it, the chat's state tells "already over" (conversation_closed)
+   * from a real refusal — never SalesIQ's wording, which is undocumented. If the state cannot be read, the
+   * refusal stands.
+   */
+  private async onChat<T>(chatId: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run()
+    } catch (err) {
+      if (!mayMeanChatOver(err)) throw err
+      const over = await this.getConversation(chatId).then(
+        (res) => isChatOver(res?.data),
+        () => false
+      )
+      if (!over) throw err
+      const e = err as ZohoError
+      throw new ZohoError(
+        'conversation_closed',
+        `The SalesIQ chat ${chatId} is already over (${e.details.operation}).`,
+        e.details
+      )
     }
   }
 

@@ -1,4 +1,5 @@
 import { z } from '@botpress/sdk'
+import { isSafeNumber, parse as parseLossless } from 'lossless-json'
 
 /**
  * SalesIQ webhook deliveries (reference §5, Addendum A2). Real traffic differs from the docs (numbers as strings,
@@ -49,7 +50,8 @@ const message = z
       .union([z.string(), z.record(z.unknown())])
       .nullish()
       .catch(undefined),
-    attachments: z.array(z.unknown()).nullish().catch(undefined),
+    attachments: z.unknown(),
+    attachment: z.unknown(),
     comment: text,
     meta: record,
   })
@@ -99,6 +101,20 @@ export type OperatorMessage = {
   attachments: Attachment[]
 }
 
+/**
+ * Reads a delivery body without rounding: some deliveries carry ids as JSON numbers of 17–19 digits, which
+ * `JSON.parse` rounds (11209000000003001 → 11209000000003000). Numbers that do not fit a double stay strings.
+ * The lossless parser recurses; for a body nested too deep for it, the native parser (iterative) takes over —
+ * such a body is hostile or broken anyway, and its ids, strings in real traffic, are not affected.
+ */
+export function parseJson(body: string): unknown {
+  try {
+    return parseLossless(body, null, (n) => (isSafeNumber(n) ? Number(n) : n))
+  } catch {
+    return JSON.parse(body)
+  }
+}
+
 export type Delivery = {
   event: string
   /** Numeric SalesIQ conversation id (`entity_id`, else `entity.id` / `entity.conversation_id`). */
@@ -119,7 +135,7 @@ export function parseDelivery(body: string | undefined): ParseResult {
     if (!body || !body.trim()) return { ok: false, reason: 'empty body' }
     let json: unknown
     try {
-      json = JSON.parse(body)
+      json = parseJson(body)
     } catch {
       return { ok: false, reason: 'body is not JSON' }
     }
@@ -167,22 +183,33 @@ export function newOwner(entity: Entity, event: string): Person | undefined {
   return undefined
 }
 
+/**
+ * Where an operator file may sit (A2, A8: no real sample was ever seen). Order matters only for the dedupe.
+ * Each place is read whatever its type (object, array of objects, URL string).
+ */
+const FILE_PLACES = ['file', 'files', 'attachment', 'attachments'] as const
+
 /** The message of an `operator.replied` (or `visitor.replied`) entity, with every attachment shape of A2. */
 export function messageOf(entity: Entity): OperatorMessage | undefined {
   const m = entity.message
   if (!m) return undefined
-  const attachments = [
-    ...attachmentsIn(m.file),
-    ...attachmentsIn(m.attachments),
-    ...attachmentsIn(m.meta?.file),
-    ...attachmentsIn(m.meta?.attachments),
-    ...attachmentsIn(m.meta?.attachment),
-    ...(looksLikeFile(m.meta) ? attachmentsIn(m.meta) : []),
-    ...attachmentsIn(entity.meta?.file),
-    ...attachmentsIn(entity.meta?.attachments),
+  const meta = m.meta ?? {}
+  const places: unknown[] = [
+    ...FILE_PLACES.map((k) => m[k]),
+    ...FILE_PLACES.map((k) => meta[k]),
+    looksLikeFile(meta) ? meta : undefined,
+    ...FILE_PLACES.map((k) => entity.meta?.[k]),
   ]
-  if (!attachments.length && /^(file|image|attachment|audio|video)$/i.test(m.type ?? '') && typeof m.url === 'string')
-    attachments.push(...attachmentsIn({ url: m.url, name: m.name ?? m.file_name, content_type: m.content_type }))
+  const attachments = attachmentsIn(places)
+  if (!attachments.length && (/^(file|image|attachment|audio|video)$/i.test(m.type ?? '') || looksLikeFile(m)))
+    attachments.push(
+      ...attachmentsIn({
+        url: m.url ?? m.file_url,
+        name: m.name ?? m.file_name,
+        content_type: m.content_type ?? m.contenttype,
+        size: m.size ?? m.file_size,
+      })
+    )
   const body = m.text?.trim() || m.comment?.trim() || ''
   return {
     id: m.msgid ?? m.id,
@@ -192,33 +219,59 @@ export function messageOf(entity: Entity): OperatorMessage | undefined {
   }
 }
 
+/** An object that is a file itself: a URL (`url`, `file_url`), or a file name next to a size or a content type. */
 const looksLikeFile = (v: unknown): boolean =>
   !!v &&
   typeof v === 'object' &&
   !Array.isArray(v) &&
-  ('url' in v || 'file_name' in v || ('name' in v && ('size' in v || 'content_type' in v || 'contenttype' in v)))
+  ('url' in v ||
+    'file_url' in v ||
+    'file_name' in v ||
+    ('name' in v && ('size' in v || 'content_type' in v || 'contenttype' in v)))
 
+/** Files are looked for this deep in nested arrays, and no more are read: a hostile body cannot exhaust the stack. */
+const MAX_NESTING = 8
+export const MAX_ATTACHMENTS_READ = 10_000
+
+/** Every file in `value` (an object, an array — nested or not — or a URL string), in order, without recursion. */
 function attachmentsIn(value: unknown): Attachment[] {
-  if (value === null || value === undefined) return []
-  if (typeof value === 'string') return /^https?:\/\//i.test(value.trim()) ? [{ url: value.trim() }] : []
-  if (Array.isArray(value)) return value.flatMap((v) => attachmentsIn(v))
-  if (typeof value !== 'object') return []
+  const found: Attachment[] = []
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }]
+  let visited = 0
+  while (stack.length && visited++ < MAX_ATTACHMENTS_READ) {
+    const next = stack.pop()!
+    if (Array.isArray(next.value)) {
+      if (next.depth >= MAX_NESTING) continue
+      const items = next.value.slice(0, MAX_ATTACHMENTS_READ)
+      for (let i = items.length - 1; i >= 0; i--) stack.push({ value: items[i], depth: next.depth + 1 })
+      continue
+    }
+    const one = attachmentOf(next.value)
+    if (one) found.push(one)
+  }
+  return found
+}
+
+function attachmentOf(value: unknown): Attachment | undefined {
+  if (value === null || value === undefined) return undefined
+  if (typeof value === 'string') return /^https?:\/\//i.test(value.trim()) ? { url: value.trim() } : undefined
+  if (typeof value !== 'object') return undefined
   const o = value as Record<string, unknown>
   const str = (v: unknown) =>
     typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined
   const url = str(o.url) ?? str(o.file_url) ?? str(o.download_url) ?? str(o.link)
   const name = str(o.name) ?? str(o.file_name) ?? str(o.filename) ?? str(o.dname) ?? str(o.title)
-  if (!url && !name) return []
+  if (!url && !name) return undefined
   const size = Number(o.size ?? o.file_size)
   const type = str(o.contenttype) ?? str(o.content_type) ?? str(o.contentType) ?? str(o.mime_type) ?? str(o.type)
-  return [
-    {
-      ...(url && /^https?:\/\//i.test(url) ? { url } : {}),
-      ...(name ? { name } : {}),
-      ...(type && type.includes('/') ? { contentType: type.toLowerCase() } : {}),
-      ...(Number.isFinite(size) && size >= 0 ? { size } : {}),
-    },
-  ].filter((a) => a.url || a.name)
+  const safeUrl = url && /^https?:\/\//i.test(url) ? url : undefined
+  if (!safeUrl && !name) return undefined
+  return {
+    ...(safeUrl ? { url: safeUrl } : {}),
+    ...(name ? { name } : {}),
+    ...(type && type.includes('/') ? { contentType: type.toLowerCase() } : {}),
+    ...(Number.isFinite(size) && size >= 0 && o.size !== '' ? { size } : {}),
+  }
 }
 
 const dedupe = (list: Attachment[]) => {
@@ -229,4 +282,26 @@ const dedupe = (list: Attachment[]) => {
     seen.add(key)
     return true
   })
+}
+
+/**
+ * The shape of a value — keys and value types, never values — for a log line a user can safely paste into a bug
+ * report when a message cannot be read. Bounded in depth and width.
+ */
+export function shapeOf(value: unknown, depth = 0): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) {
+    if (depth >= 4) return '[…]'
+    const kinds = [...new Set(value.slice(0, 20).map((v) => shapeOf(v, depth + 1)))]
+    return `[${kinds.slice(0, 3).join(' | ')}${kinds.length > 3 ? ' | …' : ''}]`
+  }
+  if (typeof value !== 'object') return typeof value
+  if (depth >= 4) return '{…}'
+  const keys = Object.keys(value as object).sort()
+  const parts = keys
+    .slice(0, 30)
+    .map(
+      (k) => `${k.replace(/[^\w.-]/g, '?').slice(0, 40)}: ${shapeOf((value as Record<string, unknown>)[k], depth + 1)}`
+    )
+  return `{${parts.join(', ')}${keys.length > 30 ? ', …' : ''}}`
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { messageOf, newOwner, parseDelivery } from '../../src/zoho/webhook-payload'
+import { messageOf, newOwner, parseDelivery, shapeOf } from '../../src/zoho/webhook-payload'
 
 /** Real envelope (reference §5). */
 const envelope = (event: string, entity: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
@@ -175,5 +175,120 @@ describe('webhook payload parsing', () => {
       }),
       { numRuns: 1000 }
     )
+  })
+})
+
+const operator = { id: '5', name: 'Ada', type: 'operator' }
+const fileUrl = 'https://salesiq.zoho.com/api/v2/acme/attachments/k1?file_name=a.png&purpose=chat_attachment'
+const filesOf = (message: unknown) =>
+  messageOf(parse(envelope('conversation.operator.replied', { message })).entity)?.attachments
+
+describe('operator file shapes (A2, A8: none seen in real traffic)', () => {
+  const variants: Record<string, Record<string, unknown>> = {
+    'message.file {…}': { file: { name: 'a.png', url: fileUrl, content_type: 'image/png', size: 12 } },
+    'message.attachments [{…}]': { attachments: [{ name: 'a.png', url: fileUrl, contenttype: 'image/png', size: 12 }] },
+    'message.attachment {…} (singular)': {
+      attachment: { name: 'a.png', url: fileUrl, content_type: 'image/png', size: 12 },
+    },
+    'message.attachment [{…}]': { attachment: [{ name: 'a.png', url: fileUrl, content_type: 'image/png', size: 12 }] },
+    'meta.file_url': { meta: { file_url: fileUrl, file_name: 'a.png', content_type: 'image/png', size: 12 } },
+    'type:"file" with a URL': { type: 'file', url: fileUrl, file_name: 'a.png', content_type: 'image/png', size: 12 },
+    'meta.attachment {…}': {
+      meta: { attachment: { name: 'a.png', url: fileUrl, content_type: 'image/png', size: 12 } },
+    },
+  }
+  for (const [name, fields] of Object.entries(variants))
+    it(`reads ${name}`, () => {
+      expect(filesOf({ msgid: '1', sender: operator, text: '', ...fields })).toEqual([
+        { name: 'a.png', url: fileUrl, contentType: 'image/png', size: 12 },
+      ])
+    })
+
+  it('a bare URL string and a URL-only meta are files too', () => {
+    expect(filesOf({ sender: operator, attachment: fileUrl })).toEqual([{ url: fileUrl }])
+    expect(filesOf({ sender: operator, meta: { file_url: fileUrl } })).toEqual([{ url: fileUrl }])
+  })
+
+  it('a message with neither text nor a file it can read has no attachments and an empty text', () => {
+    const m = messageOf(
+      parse(envelope('conversation.operator.replied', { message: { sender: operator, msgid: '9', blob: { k: 1 } } }))
+        .entity
+    )
+    expect(m).toMatchObject({ text: '', attachments: [] })
+  })
+
+  it('attachments nested 5 000 deep do not overflow the stack; the text is still read', () => {
+    // Built as text: JSON.stringify itself recurses.
+    const nested = '['.repeat(5000) + JSON.stringify({ name: 'deep.png', url: fileUrl }) + ']'.repeat(5000)
+    const body = JSON.stringify(
+      envelope('conversation.operator.replied', { message: { sender: operator, text: 'still here', attachments: 0 } })
+    ).replace('"attachments":0', `"attachments":${nested}`)
+    const result = parseDelivery(body)
+    if (!result.ok) throw new Error(result.reason)
+    const m = messageOf(result.delivery.entity)
+    expect(m?.text).toBe('still here')
+    expect(m?.attachments).toEqual([])
+  })
+
+  it('reads 2 000 attachments without recursion (the handler caps what it relays)', () => {
+    const many = Array.from({ length: 2000 }, (_, i) => ({ name: `f${i}.txt`, url: `https://x.example/${i}` }))
+    expect(filesOf({ sender: operator, attachments: many })).toHaveLength(2000)
+  })
+})
+
+describe('big numeric ids (JSON numbers of 17–19 digits)', () => {
+  it('are read without rounding', () => {
+    const body =
+      '{"event":"conversation.operator.replied","entity_id":11209000000003001,"app_id":11209000000002238,' +
+      '"webhook":{"id":11209000000002314},"event_time":1769112930452,"attempt":1,"version":1,' +
+      '"entity":{"id":11209000000003001,"message":{"msgid":1769112930346,"text":"hi",' +
+      '"sender":{"id":1120900000000200299,"type":"operator"}}}}'
+    expect(String(JSON.parse(body).entity_id)).toBe('11209000000003000') // what JSON.parse alone gives
+    const result = parseDelivery(body)
+    if (!result.ok) throw new Error(result.reason)
+    const d = result.delivery
+    expect(d).toMatchObject({ chatId: '11209000000003001', appId: '11209000000002238', webhookId: '11209000000002314' })
+    expect(d.eventTime).toBe(1769112930452)
+    expect(messageOf(d.entity)).toMatchObject({ id: '1769112930346', sender: { id: '1120900000000200299' } })
+  })
+
+  it('any 17–19 digit id survives, as a string (property)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 10n ** 16n, max: 10n ** 19n - 1n }), (n) => {
+        const result = parseDelivery(`{"event":"conversation.completed","entity_id":${n},"entity":{"id":${n}}}`)
+        expect(result.ok && result.delivery.chatId).toBe(n.toString())
+      })
+    )
+  })
+
+  it('a body nested too deep for the lossless parser is still read', () => {
+    const deep = '['.repeat(20_000) + ']'.repeat(20_000)
+    const result = parseDelivery(`{"event":"conversation.completed","entity_id":"42","entity":{"x":${deep}}}`)
+    expect(result.ok && result.delivery.chatId).toBe('42')
+  })
+})
+
+describe('shapeOf (logged for unreadable messages)', () => {
+  it('gives keys and value types, never values', () => {
+    const shape = shapeOf({
+      msgid: '1769',
+      text: 'secret words',
+      sender: { id: 5, name: 'Ada' },
+      blob: [{ k: true }],
+      n: null,
+    })
+    expect(shape).toBe(
+      '{blob: [{k: boolean}], msgid: string, n: null, sender: {id: number, name: string}, text: string}'
+    )
+    expect(shape).not.toContain('secret')
+    expect(shape).not.toContain('Ada')
+  })
+
+  it('stays bounded for deep and wide values', () => {
+    let deep: unknown = 1
+    for (let i = 0; i < 1000; i++) deep = { a: deep }
+    expect(shapeOf(deep).length).toBeLessThan(200)
+    const wide = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i]))
+    expect(shapeOf(wide).length).toBeLessThan(600)
   })
 })

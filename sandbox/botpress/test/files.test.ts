@@ -15,6 +15,7 @@ describe('files', () => {
       key: 'zoho/chat-1/pic.png',
       content: bytes,
       accessPolicies: ['public_content'],
+      publicContentImmediatelyAccessible: true,
       tags: { chat: '1' },
     })
     expect(file).toMatchObject({ key: 'zoho/chat-1/pic.png', size: bytes.length, contentType: 'image/png' })
@@ -32,11 +33,13 @@ describe('files', () => {
       key: 'notes.txt',
       content: 'one',
       accessPolicies: ['public_content'],
+      publicContentImmediatelyAccessible: true,
     })
     const second = await h.integration.uploadFile({
       key: 'notes.txt',
       content: 'two!',
       accessPolicies: ['public_content'],
+      publicContentImmediatelyAccessible: true,
     })
     expect(second.file.id).toBe(first.file.id)
     expect(await (await fetch(second.file.url)).text()).toBe('two!')

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { EmulatorContext } from '../context'
-import { releaseHeld } from '../deliveries'
+import { deliverEntity, RawEntity, releaseHeld } from '../deliveries'
 import { ControlError } from '../errors'
 import { httpFaultSchema, webhookFaultSchema } from '../faults'
 import { filterDeliveries, filterRequests } from '../logs'
@@ -103,6 +103,21 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext, hooks:
     const order = optString(cbody(req), 'order') ?? 'fifo'
     if (order !== 'fifo' && order !== 'reverse') throw new ControlError(400, "'order' must be fifo|reverse")
     return { released: await releaseHeld(ctx, order) }
+  })
+
+  // A delivery of the caller's making for chat `conversationId`: `entity` (JSON), or `entityJson` (text spliced into
+  // the body as is, for entities deeper than JSON.stringify can go). Signed, retried and logged like any other.
+  app.post(`${C}/webhooks/deliver`, async (req) => {
+    const b = cbody(req)
+    const event = optString(b, 'event')
+    const id = optString(b, 'conversationId')
+    if (!event || !id) throw new ControlError(400, "'event' and 'conversationId' are required")
+    const c = ctx.store.findConversation(id)
+    if (!c) throw new ControlError(404, `No conversation '${id}'`)
+    const raw = b.entityJson
+    if (raw !== undefined && typeof raw !== 'string') throw new ControlError(400, "'entityJson' must be a string")
+    deliverEntity(ctx, event, c, raw !== undefined ? new RawEntity(raw) : (b.entity ?? {}))
+    return { ok: true }
   })
 
   app.get(`${C}/requests`, async (req) => filterRequests(ctx.requests.list(), req.query as Q))

@@ -100,7 +100,7 @@ export function restRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
     return envelope(
       req,
       'list',
-      c.messages.map((m) => messageView(m, (f) => attachmentUrl(ctx, c, f)))
+      c.messages.map((m) => messageView(m, (f) => attachmentUrl(ctx, c, f), ctx.settings))
     )
   })
   app.post<{ Params: P }>(`${R}/conversations/:id/messages`, async (req) => {
@@ -110,7 +110,7 @@ export function restRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
     return envelope(
       req,
       'message',
-      messageView(m, (f) => attachmentUrl(ctx, c, f))
+      messageView(m, (f) => attachmentUrl(ctx, c, f), ctx.settings)
     )
   })
 

@@ -5,7 +5,7 @@ import type { EmulatorContext } from '../context'
 import { attachmentUrl } from '../entities'
 import { siq } from '../errors'
 import type { Conversation } from '../model'
-import { messageView, openedView, personView } from '../views'
+import { messageView, PLAIN_MESSAGES, openedView, personView } from '../views'
 import { jsonBody, readMessage, requireStr, str } from './body'
 
 /**
@@ -90,7 +90,7 @@ export function visitorRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
     return envelope(
       req,
       'list',
-      c.messages.map((m) => messageView(m, (f) => attachmentUrl(ctx, c, f)))
+      c.messages.map((m) => messageView(m, (f) => attachmentUrl(ctx, c, f), PLAIN_MESSAGES))
     )
   })
 

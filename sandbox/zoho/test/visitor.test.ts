@@ -31,7 +31,9 @@ describe('open conversation', () => {
     expect(r.json).toMatchObject({ url: `${v1()}/conversations`, object: 'conversations' })
     const d = r.json.data
     expect(d.conversation_id).toMatch(/^\d{17}$/)
-    expect(d.id).toMatch(/^[0-9a-f]{32}$/)
+    // Real traffic (A8): 64 hex for the visitor conversation id, 96 for the chat id.
+    expect(d.id).toMatch(/^[0-9a-f]{64}$/)
+    expect(d.chat_id).toMatch(/^[0-9a-f]{96}$/)
     expect(d.wms_chat_id).toMatch(/^LD_\d+_\d+$/)
     expect(d.start_time).toMatch(/^\d{13}$/)
     expect(d).toMatchObject({

@@ -95,12 +95,16 @@ describe('deliveries', () => {
       entity: {
         id: chat.conversation_id,
         owner: { id: em.ids.availableOperatorId, type: 'operator' },
-        chat_status: { state_key: 'connected' },
+        // Real deliveries (A8): status_code 0 while connected; visitor without user_id or email, channel website.
+        chat_status: { state_key: 'connected', status_code: 0 },
         participants: [em.ids.availableOperatorId],
         status: 'Connected',
-        visitor: { email: 'vic@example.com' },
+        visitor: { name: 'Vic Visitor', type: 'contact', channel: 'website' },
       },
     })
+    expect(got.body.entity.visitor).not.toHaveProperty('user_id')
+    expect(got.body.entity.visitor).not.toHaveProperty('email')
+    expect(got.body.entity.visitor).not.toHaveProperty('email_id')
   })
 
   it('auto-assigns a waiting chat and delivers attender.updated', async () => {
