@@ -45,6 +45,7 @@ export function controlConversation(ctx: EmulatorContext, c: Conversation) {
     state: c.state,
     left_message: c.leftMessage ?? false,
     pending_transfer: c.pendingTransfer ?? null,
+    last_transfer: c.lastTransfer ?? null,
     messages: c.messages.map((m) => messageView(m, (f) => attachmentUrl(ctx, c, f))),
   }
 }
