@@ -1,0 +1,31 @@
+/**
+ * Names for the ids the timeline shows, learned from the other panels: the visitor's webchat and hitl conversations
+ * (the visitor chat knows them) and the SalesIQ chats (the console knows their visitors). Unknown ids get a short form.
+ */
+
+const conversations = new Map()
+const chats = new Map()
+const listeners = new Set()
+
+function learn(map, id, label) {
+  if (!id || !label || map.get(id) === label) return
+  map.set(id, label)
+  for (const fn of listeners) fn()
+}
+
+export const nameConversation = (id, label) => learn(conversations, id, label)
+export const nameChat = (id, label) => learn(chats, id, label)
+export const onNamesChanged = (fn) => listeners.add(fn)
+
+/** The last few characters of a long id, which tell ids of one run apart. */
+export const shortId = (id) => (id.length > 8 ? `…${id.slice(-5)}` : id)
+
+export const conversationLabel = (id) => conversations.get(id) ?? `conv ${shortId(id)}`
+export const chatLabel = (id) => `chat ${shortId(id)}${chats.has(id) ? ` ${chats.get(id)}` : ''}`
+
+/** A long name cut in the middle, so its start and its extension stay readable. */
+export function shorten(text, max = 48) {
+  if (typeof text !== 'string' || text.length <= max) return text
+  const keep = max - 1
+  return `${text.slice(0, Math.ceil(keep * 0.6))}…${text.slice(-Math.floor(keep * 0.4))}`
+}
