@@ -210,7 +210,7 @@ describe('sandbox page in Chromium', { timeout: 60_000 }, () => {
     await see(page.getByTestId('timeline-item').filter({ hasText: 'conversation.operator.replied' }))
     const rows = await page.getByTestId('timeline-item').evaluateAll((items) =>
       items.map((li) => {
-        const cells = [...li.children] as HTMLElement[]
+        const cells = Array.from(li.children) as HTMLElement[]
         return {
           at: Number((li as HTMLElement).dataset.at),
           // Text wider than its cell that is not cut (ellipsis) spills into the next column.
