@@ -148,6 +148,8 @@ function renderStatus(status) {
   const el = $('#visitor-status')
   el.textContent = line.text
   el.dataset.status = line.key
+  $('#visitor-compose').elements.text.placeholder =
+    status.status === 'agent' ? `Type a message to ${status.agentName ?? 'the agent'}` : 'Type a message'
   if (status.status !== lastStatus) save()
   lastStatus = status.status
 }
