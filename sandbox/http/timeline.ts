@@ -6,6 +6,12 @@ export type TimelineItem = {
   kind: string
   summary: string
   status?: number | null
+  /** The Botpress conversation it is about. */
+  conversationId?: string
+  /** The SalesIQ chat it is about. */
+  chatId?: string
+  /** Index of the integration process that handled it. */
+  instance?: number
 }
 
 /** What crossed the integration, for the page's timeline: kept (last N) and streamed as server-sent events. */
