@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   AlreadyExists: 409,
   RateLimited: 429,
   OperationTimeout: 504,
+  // What a bot or integration answers when its handler throws a RuntimeError (passed on by callAction).
+  Runtime: 400,
 } as const
 export type ErrorType = keyof typeof ERROR_STATUS
 

@@ -14,7 +14,7 @@ for (const instances of [1, 2]) {
   describe(`stories with ${instances} integration instance(s)`, () => {
     let stack: Stack
     beforeAll(async () => {
-      stack = await startStack({ instances, assignmentTimeoutMs: 60_000 })
+      stack = await startStack({ instances })
     })
     afterAll(async () => stack?.close())
 
@@ -165,7 +165,7 @@ for (const instances of [1, 2]) {
 describe('assignment timeout', () => {
   let stack: Stack
   beforeAll(async () => {
-    stack = await startStack({ assignmentTimeoutMs: 1500 })
+    stack = await startStack({ botConfig: { agentAssignedTimeoutSeconds: 2 } })
     await zoho(stack, 'PUT', `/apps/${stack.zoho.ids.appId}`, { chatAssignment: 'manual', waitingTimeSec: 600 })
   })
   afterAll(async () => stack?.close())

@@ -21,7 +21,6 @@ const bpRequests = (path: string) =>
 beforeAll(async () => {
   stack = await startTracked({
     instances: 1,
-    assignmentTimeoutMs: 120_000,
     zohoSettings: { webhookRetryIntervalMs: 150 },
   })
   await roomForAll(stack)

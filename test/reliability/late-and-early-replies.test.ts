@@ -16,7 +16,6 @@ let stack: Tracked
 beforeAll(async () => {
   stack = await startTracked({
     instances: 1,
-    assignmentTimeoutMs: 120_000,
     zohoSettings: { webhookRetryIntervalMs: 150 },
   })
   await roomForAll(stack)

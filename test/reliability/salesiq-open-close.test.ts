@@ -16,7 +16,7 @@ const OPEN = '/api/visitor/v1/*/conversations'
 const CLOSE = '/api/v2/*/conversations/*/close'
 
 beforeAll(async () => {
-  stack = await startTracked({ instances: 1, assignmentTimeoutMs: 120_000 })
+  stack = await startTracked({ instances: 1 })
   await roomForAll(stack)
 })
 afterAll(() => closeAndScan(stack))

@@ -15,7 +15,7 @@ import { closeAndScan, startTracked, type Tracked } from './support/tracked-stac
  */
 let stack: Tracked
 beforeAll(async () => {
-  stack = await startTracked({ instances: 1, assignmentTimeoutMs: 120_000 })
+  stack = await startTracked({ instances: 1 })
   await roomForAll(stack)
 })
 afterAll(() => closeAndScan(stack))

@@ -21,7 +21,7 @@ const tokenRequests = async () =>
   (await zoho<{ tokenEndpointCalls: number }>(stack, 'GET', '/tokens')).tokenEndpointCalls
 
 beforeAll(async () => {
-  stack = await startTracked({ instances: 1, assignmentTimeoutMs: 120_000 })
+  stack = await startTracked({ instances: 1 })
   await roomForAll(stack)
 })
 afterAll(() => closeAndScan(stack))

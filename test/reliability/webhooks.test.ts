@@ -19,7 +19,6 @@ const N = scale(4, 30)
 beforeAll(async () => {
   stack = await startTracked({
     instances: 2,
-    assignmentTimeoutMs: 120_000,
     zohoSettings: { webhookRetryIntervalMs: 150, webhookTimeoutMs: 1000 },
   })
   await roomForAll(stack)
