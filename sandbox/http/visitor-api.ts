@@ -78,7 +78,8 @@ export function registerVisitorApi(app: FastifyInstance, opts: { runtime: Botpre
       all.push(...page.messages)
       nextToken = page.meta.nextToken
     } while (nextToken)
-    all.sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    // Pages come newest first: reversed, messages of the same millisecond keep the order they were written in.
+    all.reverse().sort((a, b) => a.createdAt.localeCompare(b.createdAt))
 
     const names = new Map<string, Promise<string>>()
     const nameOf = (userId: string) => {
