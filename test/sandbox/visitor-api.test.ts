@@ -69,6 +69,12 @@ describe('visitor API', () => {
     await expect(bot.callAction({ type: 'webchat:getOrCreateUser', input: { name: 'x' } })).rejects.toThrow(/user/)
   })
 
+  it('an unknown conversation is a 404 that says so', async () => {
+    const res = await fetch(`${stack.url}/api/visitors/conv_nope`)
+    expect(res.status).toBe(404)
+    expect((await res.json()).message).toContain('conv_nope')
+  })
+
   it("status from the plugin's data: bot, waiting (active, no agent), agent (active + agent tags), bot again", async () => {
     const v = await new Visitor(stack, 'Stan Tus').start()
     const status = async () => (await v.view()).status
