@@ -7,6 +7,9 @@ export type ChatMessage = {
   payload: Record<string, any>
   author: 'visitor' | 'bot' | 'agent'
   authorName: string
+  createdAt: string
+  /** Why the integration refused the copy of this visitor message that the bot relayed to the agent. */
+  failed?: string
 }
 export type ChatView = {
   messages: ChatMessage[]
