@@ -44,15 +44,22 @@ const MISSING_CHROMIUM =
 const see = (locator: Locator) => locator.first().waitFor({ state: 'visible', timeout: WAIT })
 const byTest = (id: string, attrs = '') => page.locator(`[data-testid="${id}"]${attrs}`)
 
-/** Asks for a human the way a person would: by saying so, and by taking the bot's offer if it makes one. */
+/**
+ * Asks for a human the way a person would: by saying so, then taking the bot's offer if its answer is one (whichever
+ * way the bot behind the page escalates).
+ */
 async function escalateOnPage() {
+  const botMessages = byTest('visitor-message', '[data-author="bot"]')
+  const before = await botMessages.count()
   await page.getByTestId('visitor-input').fill('I want to talk to a human')
   await page.getByTestId('visitor-send').click()
-  const offer = page.getByTestId('choice-option').filter({ hasText: /human|agent/i })
-  const waiting = byTest('visitor-status', ':not([data-status="bot"]):not([data-status="back-to-bot"])')
-  await see(offer.or(waiting))
-  if (await waiting.isHidden()) await offer.last().click()
-  await see(waiting)
+  await expect.poll(() => botMessages.count(), { timeout: WAIT }).toBeGreaterThan(before)
+  const offer = botMessages
+    .last()
+    .getByTestId('choice-option')
+    .filter({ hasText: /human|agent/i })
+  if ((await offer.count()) > 0 && (await offer.first().isEnabled())) await offer.first().click()
+  await see(byTest('visitor-status', ':not([data-status="bot"]):not([data-status="back-to-bot"])'))
 }
 
 /** Nothing scrolls sideways, and the console's Send button is on screen. */
@@ -205,9 +212,19 @@ describe('sandbox page in Chromium', { timeout: 60_000 }, () => {
     expect(await page.getByTestId('console-new-count').isHidden()).toBe(true)
   })
 
+  it('shows in the timeline which chat, conversation and instance each row concerns, bot deliveries and routing', async () => {
+    const rows = page.getByTestId('timeline-item')
+    await see(rows.filter({ hasText: 'conversation.operator.replied' }))
+    await see(rows.and(page.locator('[data-source="integration"][data-instance="0"]')).filter({ hasText: 'startHitl' }))
+    await see(rows.and(page.locator('[data-source="bot"]')).filter({ hasText: 'event_received' }))
+    await see(rows.filter({ hasText: 'callAction' }).filter({ hasText: 'startHitl' }))
+    const concerns = (attrs: string) => page.locator(`[data-testid="timeline-item"]${attrs} .tl-concerns`)
+    await see(concerns(`[data-chat="${firstChatId}"]`).filter({ hasText: /Grace/ }))
+    await see(concerns('[data-conversation]').filter({ hasText: 'Grace webchat' }))
+    await see(concerns('[data-conversation]').filter({ hasText: 'Grace hitl' }))
+  })
+
   it('keeps the timeline in time order, with cells that stay inside their columns', async () => {
-    await see(page.getByTestId('timeline-item').filter({ hasText: 'startHitl' }))
-    await see(page.getByTestId('timeline-item').filter({ hasText: 'conversation.operator.replied' }))
     const rows = await page.getByTestId('timeline-item').evaluateAll((items) =>
       items.map((li) => {
         const cells = Array.from(li.children) as HTMLElement[]
