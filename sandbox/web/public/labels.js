@@ -21,7 +21,10 @@ export const onNamesChanged = (fn) => listeners.add(fn)
 export const shortId = (id) => (id.length > 8 ? `…${id.slice(-5)}` : id)
 
 export const conversationLabel = (id) => conversations.get(id) ?? `conv ${shortId(id)}`
-export const chatLabel = (id) => `chat ${shortId(id)}${chats.has(id) ? ` ${chats.get(id)}` : ''}`
+export const knowsConversation = (id) => conversations.has(id)
+/** `withName: false` when the row's conversation already names the visitor. */
+export const chatLabel = (id, withName = true) =>
+  `chat ${shortId(id)}${withName && chats.has(id) ? ` ${chats.get(id)}` : ''}`
 
 /** A long name cut in the middle, so its start and its extension stay readable. */
 export function shorten(text, max = 48) {

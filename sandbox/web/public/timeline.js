@@ -1,7 +1,7 @@
 /* global EventSource */
 import { get } from './api.js'
 import { $, h } from './dom.js'
-import { chatLabel, conversationLabel, onNamesChanged } from './labels.js'
+import { chatLabel, conversationLabel, knowsConversation, onNamesChanged } from './labels.js'
 
 /**
  * The timeline of what crossed the integration: Botpress operations, Zoho calls and webhooks, integration calls, bot
@@ -25,11 +25,11 @@ function clock(at) {
   return `${new Date(at).toLocaleTimeString([], { hour12: false })}.${String(at % 1000).padStart(3, '0')}`
 }
 
-/** "Grace webchat · chat …00002 Grace": what the row concerns, by the names the panels taught us. */
+/** "Grace hitl · chat …00002", "chat …00002 Grace": what the row concerns, by the names the panels taught us. */
 function concerns(item) {
   return [
     item.conversationId ? conversationLabel(item.conversationId) : null,
-    item.chatId ? chatLabel(item.chatId) : null,
+    item.chatId ? chatLabel(item.chatId, !(item.conversationId && knowsConversation(item.conversationId))) : null,
   ]
     .filter(Boolean)
     .join(' · ')
