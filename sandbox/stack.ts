@@ -169,6 +169,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         chatId: d.event.startsWith('conversation.') ? d.entityId : undefined,
       })
     )
+    // A transfer happens inside SalesIQ; the integration hears only an accepted one, so its refusal gets a row here.
+    zoho.events.on('conversation', (change) => {
+      if (!change.type.startsWith('transfer.')) return
+      const { operatorId, reason } = (change.detail ?? {}) as { operatorId?: string; reason?: string }
+      const op = operatorId ? zoho.store.operators.get(operatorId) : undefined
+      timeline.add({
+        at: Date.now(),
+        source: 'zoho',
+        kind: 'transfer',
+        summary: `${change.type}${op ? ` to ${op.firstName} ${op.lastName}` : ''}${reason ? `: ${reason}` : ''}`,
+        chatId: change.conversationId,
+      })
+    })
     botpress.events.on('event.created', (e) =>
       timeline.add({
         at: Date.now(),

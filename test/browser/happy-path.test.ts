@@ -160,6 +160,11 @@ describe('sandbox page in Chromium', { timeout: 60_000 }, () => {
     const result = page.getByTestId('console-transfer-result')
     await see(result.and(page.locator('[data-outcome="rejected"]')))
     expect(await result.textContent()).toBe('Transfer to Ben Busy refused: Ben Busy is busy')
+    await see(
+      byTest('timeline-item', `[data-chat="${firstChatId}"]`).filter({
+        hasText: 'transfer.rejected to Ben Busy: Ben Busy is busy',
+      })
+    )
     await see(byTest('console-state', '[data-state="connected"]').filter({ hasText: 'Ada Lovelace' }))
 
     if (process.env.SCREENSHOT === '1') {
