@@ -5,12 +5,14 @@
 
 const conversations = new Map()
 const chats = new Map()
+const chatOfConversation = new Map() // hitl conversation → its SalesIQ chat, from rows that carry both
 const listeners = new Set()
+const changed = () => listeners.forEach((fn) => fn())
 
 function learn(map, id, label) {
   if (!id || !label || map.get(id) === label) return
   map.set(id, label)
-  for (const fn of listeners) fn()
+  changed()
 }
 
 export const nameConversation = (id, label) => learn(conversations, id, label)
@@ -20,8 +22,21 @@ export const onNamesChanged = (fn) => listeners.add(fn)
 /** The last few characters of a long id, which tell ids of one run apart. */
 export const shortId = (id) => (id.length > 8 ? `…${id.slice(-5)}` : id)
 
-export const conversationLabel = (id) => conversations.get(id) ?? `conv ${shortId(id)}`
-export const knowsConversation = (id) => conversations.has(id)
+/** A row with both ids tells which chat a hitl conversation is (only hitl conversations carry a chat). */
+export function linkConversationToChat(conversationId, chatId) {
+  if (!conversationId || !chatId || chatOfConversation.has(conversationId)) return
+  chatOfConversation.set(conversationId, chatId)
+  changed()
+}
+
+function nameOf(conversationId) {
+  if (conversations.has(conversationId)) return conversations.get(conversationId)
+  const chat = chats.get(chatOfConversation.get(conversationId))
+  return chat ? `${chat} hitl` : undefined
+}
+
+export const conversationLabel = (id) => nameOf(id) ?? `conv ${shortId(id)}`
+export const knowsConversation = (id) => nameOf(id) !== undefined
 /** `withName: false` when the row's conversation already names the visitor. */
 export const chatLabel = (id, withName = true) =>
   `chat ${shortId(id)}${withName && chats.has(id) ? ` ${chats.get(id)}` : ''}`

@@ -1,7 +1,7 @@
 /* global EventSource */
 import { get } from './api.js'
 import { $, h } from './dom.js'
-import { chatLabel, conversationLabel, knowsConversation, onNamesChanged } from './labels.js'
+import { chatLabel, conversationLabel, knowsConversation, linkConversationToChat, onNamesChanged } from './labels.js'
 
 /**
  * The timeline of what crossed the integration: Botpress operations, Zoho calls and webhooks, integration calls, bot
@@ -81,6 +81,7 @@ function add(items) {
     if (seen.has(key)) continue
     seen.add(key)
     if (!sources.has(item.source)) addFilter(item.source)
+    linkConversationToChat(item.conversationId, item.chatId)
     const li = rowElement(item)
     let i = rows.length
     while (i > 0 && order(rows[i - 1].item, item) > 0) i--
