@@ -7,10 +7,12 @@ export type ChatMessage = {
   payload: Record<string, any>
   author: 'visitor' | 'bot' | 'agent'
   authorName: string
+  /** Set when the integration refused to deliver the relayed copy of this visitor message. */
+  failed?: string
 }
 export type ChatView = {
   messages: ChatMessage[]
-  status: { status: string; agentName?: string; hitlConversationId?: string }
+  status: { status: 'bot' | 'waiting' | 'agent'; agentName?: string; hitlConversationId?: string }
 }
 
 /** An end user on the sandbox page's API (what the page itself calls). */
