@@ -5,7 +5,11 @@ import { operatorUserId, type Operator } from './operators'
 
 export type Assignment = { operator: Operator; eventTime: number }
 type Conversation = { id: string; tags: Record<string, string | undefined> }
-export type Announced = { outcome: 'announced'; dueAt: number } | { outcome: 'same operator' | 'stale' }
+export type Announced = {
+  outcome: 'announced' | 'same operator' | 'stale'
+  /** The conversation's tags after the decision (fresh when the lock was taken). */
+  tags: Record<string, string | undefined>
+}
 
 /**
  * Tells the plugin who the agent is (`hitlAssigned`), once per real change of operator: the plugin announces "joined"
@@ -18,31 +22,32 @@ export type Announced = { outcome: 'announced'; dueAt: number } | { outcome: 'sa
 export async function announceAssignment(
   props: bp.CommonHandlerProps,
   conversation: Conversation,
-  assignment: Assignment
+  assignment: Assignment,
+  /** startHitl, about to return: the hold-back counts from now rather than from its hand-over tag. */
+  returningAt?: number
 ): Promise<Announced> {
   const { client } = props
   const { operator, eventTime } = assignment
   // Most redeliveries and the second report of a transfer stop here, without taking the lock.
-  if (conversation.tags.operatorId === operator.id) return { outcome: 'same operator' }
+  if (conversation.tags.operatorId === operator.id) return { outcome: 'same operator', tags: conversation.tags }
 
   const announced = await withConversationLock(client, conversation.id, async (): Promise<Announced> => {
     const { tags } = (await client.getConversation({ id: conversation.id })).conversation
-    if (tags.operatorId === operator.id) return { outcome: 'same operator' }
-    if (eventTime < Number(tags.assignedAt ?? 0)) return { outcome: 'stale' }
+    if (tags.operatorId === operator.id) return { outcome: 'same operator', tags }
+    if (eventTime < Number(tags.assignedAt ?? 0)) return { outcome: 'stale', tags }
     const userId = await operatorUserId(props, operator)
     const now = Date.now()
-    const dueAt = assignmentDueAt(tags, now) ?? now
+    const handedOverAt = String(Math.max(Number(tags.handedOverAt ?? 0), returningAt ?? 0) || '')
+    const dueAt = assignmentDueAt({ ...tags, handedOverAt }, now) ?? now
     await client.createEvent({
       type: 'hitlAssigned',
       payload: { conversationId: conversation.id, userId },
       conversationId: conversation.id,
       ...scheduleFor(dueAt, now),
     })
-    await client.updateConversation({
-      id: conversation.id,
-      tags: { operatorId: operator.id, assignedAt: String(eventTime), assignmentDueAt: String(dueAt) },
-    })
-    return { outcome: 'announced', dueAt }
+    const update = { operatorId: operator.id, assignedAt: String(eventTime), assignmentDueAt: String(dueAt) }
+    await client.updateConversation({ id: conversation.id, tags: update })
+    return { outcome: 'announced', tags: { ...tags, ...update } }
   })
   if (announced.outcome === 'announced')
     props.logger

@@ -66,7 +66,7 @@ export const startHitl = async (props: Props): Promise<{ conversationId: string 
     tags: { handedOverAt: String(Date.now()) },
   }))
   const parked = await takeParkedAssignment(props, opened.chatId)
-  if (parked) await announceAssignment(props, conversation, parked)
+  if (parked) await announceAssignment(props, conversation, parked, Date.now())
   logger.forBot().info(`Opened SalesIQ chat ${opened.chatId} for user ${user.id} (conversation ${conversation.id})`)
   return { conversationId: conversation.id }
 }

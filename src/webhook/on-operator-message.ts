@@ -64,9 +64,8 @@ export async function onOperatorMessage(props: bp.CommonHandlerProps, delivery: 
   if (!conversation.tags.operatorId) {
     // The operator answered before their assignment was handled (its delivery failed, or is late): they are the
     // agent, announced first, so the plugin never takes the message's author for a second agent.
-    const announced = await announceAssignment(props, conversation, { operator: person, eventTime: delivery.eventTime })
-    if (announced.outcome === 'announced')
-      conversation = { ...conversation, tags: { ...conversation.tags, assignmentDueAt: String(announced.dueAt) } }
+    const { tags } = await announceAssignment(props, conversation, { operator: person, eventTime: delivery.eventTime })
+    conversation = { ...conversation, tags }
   }
   const userId = await operatorUserId(props, person)
   // Held back until the plugin accepts it and knows this operator as the agent (hold-back.ts).
