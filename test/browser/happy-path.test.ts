@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEFAULT_TEXTS } from '../../sandbox/bot/hitl/texts'
 import { startStack, type Stack } from '../../sandbox/stack'
 import { Visitor } from '../harness/visitor'
 
@@ -10,8 +11,9 @@ import { Visitor } from '../harness/visitor'
  * an operator accepts in the console, both sides talk (a file with a long name too), a transfer to a busy operator is
  * refused with its reason, the operator ends the chat, the visitor escalates again and the console shows the new chat,
  * a second visitor's chat is marked new, and the timeline is in time order with cells that stay in their columns.
- * The steps share one page and run in order. The bot's texts are never matched: who wrote what comes from the page's
- * author marks, so the bot behind the page can change. `SCREENSHOT=1` also writes docs/sandbox.png (the README's).
+ * The steps share one page and run in order. Who wrote what comes from the page's author marks; the only bot texts
+ * looked for are the plugin's, read from the bot's defaults, shown as the bot's. `SCREENSHOT=1` also writes
+ * docs/sandbox.png (the README's).
  */
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -43,6 +45,8 @@ const MISSING_CHROMIUM =
 /** Waits until the locator is visible (auto-waiting; no fixed sleeps). */
 const see = (locator: Locator) => locator.first().waitFor({ state: 'visible', timeout: WAIT })
 const byTest = (id: string, attrs = '') => page.locator(`[data-testid="${id}"]${attrs}`)
+/** A text of the HITL plugin, as the visitor reads it: written by the bot. */
+const pluginText = (text: string) => byTest('visitor-message', '[data-author="bot"]').filter({ hasText: text })
 
 /**
  * Asks for a human the way a person would: by saying so, then taking the bot's offer if its answer is one (whichever
@@ -110,6 +114,7 @@ describe('sandbox page in Chromium', { timeout: 60_000 }, () => {
     await page.getByTestId('visitor-send').click()
     await see(byTest('visitor-message', '[data-author="bot"]'))
     await escalateOnPage()
+    await see(pluginText(DEFAULT_TEXTS.onHitlHandoffMessage))
 
     // No chat was selected: the console selects the new waiting one, with the bot transcript.
     await see(byTest('console-state', '[data-state="waiting"]'))
@@ -121,6 +126,7 @@ describe('sandbox page in Chromium', { timeout: 60_000 }, () => {
     await see(byTest('console-state', '[data-state="connected"]').filter({ hasText: 'Ada Lovelace' }))
     await see(byTest('visitor-status', '[data-status="agent"]'))
     expect(await page.getByTestId('visitor-status').textContent()).toContain('Ada Lovelace')
+    await see(pluginText(DEFAULT_TEXTS.onHumanAgentAssignedMessage))
   })
 
   it('relays both ways; the agent is shown by the name the visitor API gives, a long file name wraps', async () => {
@@ -206,6 +212,7 @@ describe('sandbox page in Chromium', { timeout: 60_000 }, () => {
     await page.getByTestId('console-end').click()
     await see(byTest('console-state', '[data-state="ended"]'))
     await see(byTest('visitor-status', '[data-status="back-to-bot"]'))
+    await see(pluginText(DEFAULT_TEXTS.onHitlStoppedMessage))
     const before = await byTest('visitor-message', '[data-author="bot"]').count()
     await page.getByTestId('visitor-input').fill('Thanks!')
     await page.getByTestId('visitor-send').click()
