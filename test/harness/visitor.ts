@@ -13,7 +13,7 @@ export type ChatMessage = {
 }
 export type ChatView = {
   messages: ChatMessage[]
-  status: { status: string; agentName?: string; hitlConversationId?: string }
+  status: { status: 'bot' | 'waiting' | 'agent'; agentName?: string; hitlConversationId?: string }
 }
 
 /** An end user on the sandbox page's API (what the page itself calls). */
