@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TEXTS } from '../../sandbox/bot/hitl-bot'
+import { DEFAULT_TEXTS } from '../../sandbox/bot/hitl/texts'
 import { startStack, type Stack } from '../../sandbox/stack'
 
 /**
@@ -80,7 +80,7 @@ describe('sandbox page in Chromium', () => {
     // Escalated: the visitor waits for an agent.
     await see(page.locator('[data-testid="visitor-status"][data-status="waiting"]'))
     expect(await visitorStatus.textContent()).toMatch(/waiting for an agent/i)
-    await see(visitorMessages.filter({ hasText: TEXTS.waiting }))
+    await see(visitorMessages.filter({ hasText: DEFAULT_TEXTS.onHitlHandoffMessage }))
 
     // The operator console shows the waiting chat with the bot transcript; Ada accepts it.
     const chat = page.locator('[data-testid="console-chat"][data-visitor="Grace"]')
@@ -94,7 +94,7 @@ describe('sandbox page in Chromium', () => {
     // The visitor sees the agent join, by name.
     await see(page.locator('[data-testid="visitor-status"][data-status="agent"]'))
     expect(await visitorStatus.textContent()).toMatch(/agent Ada Lovelace joined/i)
-    await see(visitorMessages.filter({ hasText: TEXTS.joined }))
+    await see(visitorMessages.filter({ hasText: DEFAULT_TEXTS.onHumanAgentAssignedMessage }))
 
     // Visitor → operator.
     await page.getByTestId('visitor-input').fill('Where is my parcel?')
@@ -124,7 +124,7 @@ describe('sandbox page in Chromium', () => {
     await see(page.locator('[data-testid="console-state"][data-state="ended"]'))
     await see(page.locator('[data-testid="visitor-status"][data-status="back-to-bot"]'))
     expect(await visitorStatus.textContent()).toMatch(/back to the bot/i)
-    await see(visitorMessages.filter({ hasText: TEXTS.left }))
+    await see(visitorMessages.filter({ hasText: DEFAULT_TEXTS.onHitlStoppedMessage }))
 
     // And the bot answers again.
     await page.getByTestId('visitor-input').fill('Thanks!')
