@@ -185,6 +185,7 @@ export class BotpressRuntime {
     const separator = type.indexOf(':')
     const [owner, name] = separator > 0 ? [type.slice(0, separator), type.slice(separator + 1)] : [undefined, type]
     let status = 200
+    let failure = ''
     try {
       if (owner === this.integrationName)
         return await this.callAction(
@@ -202,6 +203,7 @@ export class BotpressRuntime {
       return (answer.body as { output?: Record<string, unknown> })?.output ?? {}
     } catch (err) {
       status = err instanceof ApiError || err instanceof ActionError ? err.status : 500
+      failure = err instanceof Error ? err.message : String(err)
       if (err instanceof ActionError) throw new ApiError('Runtime', err.message, err.status)
       throw err
     } finally {
@@ -210,7 +212,8 @@ export class BotpressRuntime {
         at: started,
         source: 'botpress',
         operation: 'callAction',
-        summary: `${type} → ${owner ?? 'bot'}`,
+        // A failed action is seen nowhere else when the bot says nothing about it (the HITL plugin doesn't).
+        summary: `${type} → ${owner ?? 'bot'}${failure ? ` failed: ${failure}` : ''}`,
         status,
         ms: Date.now() - started,
         ...this.where(conversationId),

@@ -4,8 +4,10 @@ import { once } from 'node:events'
 import { readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import path from 'node:path'
+import { Client } from '@botpress/client'
 import { describe, expect, it } from 'vitest'
 import { waitFor } from '../harness/helpers'
+import { buildProtocolBot } from './protocol-bot'
 
 const ROOT = path.resolve(__dirname, '../..')
 
@@ -25,11 +27,11 @@ function processesWith(marker: string, except?: number): number[] {
 }
 
 /** `npm start` without the build: the sandbox's entry in its own Node process, tagged with a marker every child inherits. */
-function startSandbox(port: number) {
+function startSandbox(port: number, env: Record<string, string> = {}) {
   const marker = `SANDBOX_PROCESS_TEST=${randomBytes(6).toString('hex')}`
   const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/start.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), [marker.split('=')[0]!]: marker.split('=')[1]! },
+    env: { ...process.env, ...env, PORT: String(port), [marker.split('=')[0]!]: marker.split('=')[1]! },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -74,4 +76,34 @@ describe('npm start leaves no process behind', () => {
       await noneLeft(sandbox.marker)
     })
   }
+})
+
+describe('npm start with a bot of your own', () => {
+  it('SANDBOX_BOT runs that bundle, with SANDBOX_BOT_CONFIG as its configuration', async () => {
+    const bot = await buildProtocolBot()
+    const sandbox = startSandbox(0, { SANDBOX_BOT: bot.bundle, SANDBOX_BOT_CONFIG: '{"tone":"dry"}' })
+    try {
+      await waitFor('the sandbox to be ready', async () => sandbox.output().includes('Sandbox ready'), 30_000)
+      expect(sandbox.output()).toContain(`Bot:                   ${bot.bundle}`)
+      const apiUrl = /Botpress API emulator: (\S+)/.exec(sandbox.output())![1]!
+      const { output } = await new Client({ apiUrl, botId: 'bot_sandbox' }).callAction({
+        type: 'deliveries',
+        input: {},
+      })
+      expect(output.configuration).toEqual({ tone: 'dry' })
+    } finally {
+      sandbox.child.kill('SIGTERM')
+      await exitOf(sandbox.child)
+      bot.remove()
+    }
+    await noneLeft(sandbox.marker)
+  })
+
+  it('a SANDBOX_BOT_CONFIG that is not JSON stops it with a message that says so', async () => {
+    const sandbox = startSandbox(0, { SANDBOX_BOT_CONFIG: '{tone: dry}' })
+    const [code] = await exitOf(sandbox.child)
+    expect(code).toBe(1)
+    expect(sandbox.output()).toContain('SANDBOX_BOT_CONFIG is not JSON')
+    await noneLeft(sandbox.marker)
+  })
 })

@@ -36,6 +36,27 @@ export async function failureNotices(
     .map((m) => ({ text: m.failed!, failedText: typeof m.payload.text === 'string' ? m.payload.text : undefined }))
 }
 
+/**
+ * The error of the visitor's failed escalation: the plugin-like bot tells the visitor nothing more after its
+ * handoff text (as the real plugin), so the failure shows as the bot's failed `hitl#startHitl` on the timeline,
+ * carrying the integration's message.
+ */
+export const escalationFailure = (stack: Stack, visitor: Visitor, timeoutMs = 20_000) =>
+  waitFor(`the escalation of ${visitor.name} to fail`, async () => failedEscalation(stack, visitor), timeoutMs)
+
+export function failedEscalation(stack: Stack, visitor: Visitor): string | undefined {
+  const row = stack.timeline
+    .list()
+    .find(
+      (r) =>
+        r.kind === 'callAction' &&
+        r.conversationId === visitor.conversationId &&
+        r.summary.startsWith('hitl#startHitl') &&
+        (r.status ?? 0) >= 300
+    )
+  return row?.summary.replace(/^.*? failed: /, '')
+}
+
 /** The seeded available operator takes any number of chats (the suite opens many). */
 export async function roomForAll(stack: Stack) {
   await zoho(stack, 'PUT', `/operators/${stack.zoho.ids.availableOperatorId}`, {
