@@ -133,8 +133,11 @@ function visitorRoutes(app: FastifyInstance, opts: { runtime: BotpressRuntime })
       client.getConversation({ id: conversationId }),
     ])
     if (state?.state.payload.hitlActive !== true) return { status: 'bot' }
-    const tags = conversation.tags
-    const hitlConversationId = tags['hitl#downstream'] ? { hitlConversationId: tags['hitl#downstream'] } : {}
+    const downstream = conversation.tags['hitl#downstream']
+    const hitlConversationId = downstream ? { hitlConversationId: downstream } : {}
+    // The agent tags stay on the upstream conversation after a session; the session's own hitl conversation is new
+    // each time, so its tags tell whether this session has an agent.
+    const tags = downstream ? (await client.getConversation({ id: downstream })).conversation.tags : conversation.tags
     if (!tags['hitl#humanAgentId']) return { status: 'waiting', ...hitlConversationId }
     return { status: 'agent', agentName: tags['hitl#humanAgentName'] ?? 'A Human Agent', ...hitlConversationId }
   }

@@ -227,6 +227,8 @@ describe('sandbox page in Chromium', { timeout: 60_000 }, () => {
     await expect.poll(() => selected.getAttribute('data-id'), { timeout: WAIT }).not.toBe(firstChatId)
     expect(await selected.getAttribute('data-visitor')).toBe('Grace')
     await see(byTest('console-state', '[data-state="waiting"]'))
+    // The new session has no agent yet, whoever had the last one.
+    await see(byTest('visitor-status', '[data-status="waiting"]'))
     await expectNoSidewaysScroll()
   })
 

@@ -83,10 +83,10 @@ describe('visitor API', () => {
     await bot.updateConversation({ id: v.conversationId, tags: { 'hitl#downstream': hitl.id } })
     await bot.setState({ type: 'conversation', id: v.conversationId, name: 'hitl#hitl', payload: { hitlActive: true } })
     expect(await status()).toEqual({ status: 'waiting', hitlConversationId: hitl.id })
-    await bot.updateConversation({
-      id: v.conversationId,
-      tags: { 'hitl#humanAgentId': 'user_ada', 'hitl#humanAgentName': 'Ada Lovelace' },
-    })
+    // The plugin sets the agent on both conversations.
+    const ada = { 'hitl#humanAgentId': 'user_ada', 'hitl#humanAgentName': 'Ada Lovelace' }
+    await bot.updateConversation({ id: v.conversationId, tags: ada })
+    await bot.updateConversation({ id: hitl.id, tags: ada })
     expect(await status()).toEqual({ status: 'agent', agentName: 'Ada Lovelace', hitlConversationId: hitl.id })
     await bot.setState({
       type: 'conversation',
@@ -95,5 +95,11 @@ describe('visitor API', () => {
       payload: { hitlActive: false },
     })
     expect(await status()).toEqual({ status: 'bot' })
+
+    // A second session: the upstream still names the last agent, the new hitl conversation has none yet.
+    const { conversation: next } = await bot.createConversation({ channel: 'hitl', tags: {} })
+    await bot.updateConversation({ id: v.conversationId, tags: { 'hitl#downstream': next.id } })
+    await bot.setState({ type: 'conversation', id: v.conversationId, name: 'hitl#hitl', payload: { hitlActive: true } })
+    expect(await status()).toEqual({ status: 'waiting', hitlConversationId: next.id })
   })
 })
