@@ -172,7 +172,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // A transfer happens inside SalesIQ; the integration hears only an accepted one, so its refusal gets a row here.
     zoho.events.on('conversation', (change) => {
       if (!change.type.startsWith('transfer.')) return
-      const { operatorId, reason } = (change.detail ?? {}) as { operatorId?: string; reason?: string }
+      const detail = (change.detail ?? {}) as { operatorId?: string; toOperatorId?: string; reason?: string }
+      const { reason } = detail
+      const operatorId = detail.operatorId ?? detail.toOperatorId
       const op = operatorId ? zoho.store.operators.get(operatorId) : undefined
       timeline.add({
         at: Date.now(),

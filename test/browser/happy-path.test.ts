@@ -152,29 +152,6 @@ describe('sandbox page in Chromium', { timeout: 60_000 }, () => {
     await expectNoSidewaysScroll()
   })
 
-  it('marks a visitor message the integration could not deliver, with the reason', async () => {
-    const s = stack!
-    // SalesIQ refuses the next visitor message once.
-    const fault = await fetch(`${s.zoho.url}/_emulator/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        path: '/api/visitor/v1/*/conversations/*/messages',
-        method: 'POST',
-        status: 400,
-        count: 1,
-      }),
-    })
-    expect(fault.status).toBe(200)
-    await page.getByTestId('visitor-input').fill('This one will not arrive')
-    await page.getByTestId('visitor-send').click()
-    const failed = byTest('visitor-message', '[data-author="visitor"].failed').filter({
-      hasText: 'This one will not arrive',
-    })
-    await see(failed)
-    expect(await failed.getByTestId('visitor-message-failed').textContent()).toMatch(/^Not delivered: \S/)
-  })
-
   it('offers available operators first, and says why a transfer to a busy one is refused', async () => {
     const s = stack!
     await page.getByTestId('operator-status').and(page.locator('[data-operator="Olive"]')).selectOption('available')
@@ -206,6 +183,29 @@ describe('sandbox page in Chromium', { timeout: 60_000 }, () => {
     await see(result.and(page.locator('[data-outcome="accepted"]')))
     expect(await result.textContent()).toBe('Transferred to Olive Offline')
     await see(byTest('console-state', '[data-state="connected"]').filter({ hasText: 'Olive Offline' }))
+  })
+
+  it('marks a visitor message the integration could not deliver, with the reason', async () => {
+    const s = stack!
+    // SalesIQ refuses the next visitor message once.
+    const fault = await fetch(`${s.zoho.url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        path: '/api/visitor/v1/*/conversations/*/messages',
+        method: 'POST',
+        status: 400,
+        count: 1,
+      }),
+    })
+    expect(fault.status).toBe(200)
+    await page.getByTestId('visitor-input').fill('This one will not arrive')
+    await page.getByTestId('visitor-send').click()
+    const failed = byTest('visitor-message', '[data-author="visitor"].failed').filter({
+      hasText: 'This one will not arrive',
+    })
+    await see(failed)
+    expect(await failed.getByTestId('visitor-message-failed').textContent()).toMatch(/^Not delivered: \S/)
   })
 
   it('hands back to the bot when the operator ends the chat', async () => {
