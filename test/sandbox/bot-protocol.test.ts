@@ -137,15 +137,22 @@ function listeningAddresses(port: number): string[] {
   )
 }
 
-describe('children listen on loopback only', () => {
+describe('integration and bot processes', () => {
   it('the integration and bot processes accept connections on 127.0.0.1 and nowhere else', async () => {
     const bot = await buildProtocolBot()
-    const stack = await startStack({ botBundle: bot.bundle, register: false })
+    const stack = await startStack({ botBundle: bot.bundle, register: false, privateFetchHosts: ['127.0.0.1:9'] })
     try {
       for (const url of [stack.pool.instances[0]!.url, stack.botProcess!.url]) {
         const addresses = listeningAddresses(Number(new URL(url).port))
         expect(addresses, url).toEqual(['0100007F']) // 127.0.0.1, and no [::] or 0.0.0.0 listener
       }
+      // contract item 8: the integration may fetch the Botpress emulator's files (and the test's own hosts)
+      const environ = readFileSync(`/proc/${stack.pool.instances[0]!.pid}/environ`, 'utf8').split('\0')
+      const allowed = environ
+        .find((v) => v.startsWith('ALLOW_PRIVATE_FETCH_HOSTS='))
+        ?.split('=')[1]
+        ?.split(',')
+      expect(allowed).toEqual(expect.arrayContaining([new URL(stack.botpress.url).host, '127.0.0.1:9']))
     } finally {
       await stack.close()
       bot.remove()
