@@ -55,6 +55,36 @@ describe('a bot of your own, over the bot protocol', () => {
     expect(event?.payload.conversationId).toBe(hitlConversationId)
     // what the bot writes is not delivered back to it
     expect(got.filter((d) => d.kind === 'message' && d.integration === 'webchat').map((d) => d.text)).toEqual(['human'])
+
+    // the timeline shows the deliveries to the bot, the routed actions and the integration calls, with where
+    const { items } = (await (await fetch(`${stack.url}/api/timeline`)).json()) as { items: any[] }
+    const chatId = stack.botpress.bot(stack.identity.botId).conversations.get(hitlConversationId)?.tags.chatId
+    expect(chatId).toBeTruthy()
+    expect(items).toContainEqual(
+      expect.objectContaining({ source: 'bot', kind: 'event_received', conversationId: v.conversationId, status: 200 })
+    )
+    expect(items).toContainEqual(
+      expect.objectContaining({
+        source: 'bot',
+        kind: 'event_received',
+        summary: 'zoho-salesiq-hitl:hitlAssigned',
+        conversationId: hitlConversationId,
+        chatId,
+      })
+    )
+    expect(items).toContainEqual(
+      expect.objectContaining({
+        source: 'botpress',
+        kind: 'callAction',
+        summary: 'zoho-salesiq-hitl:startHitl → zoho-salesiq-hitl',
+      })
+    )
+    expect(items).toContainEqual(
+      expect.objectContaining({ source: 'integration', kind: 'action_triggered', summary: 'startHitl', instance: 0 })
+    )
+    expect(items).toContainEqual(
+      expect.objectContaining({ source: 'integration', kind: 'webhook_received', chatId, instance: 0 })
+    )
   })
 
   it("a visitor message whose relayed copy the integration refused shows `failed` with the integration's words", async () => {
