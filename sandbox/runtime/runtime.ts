@@ -156,7 +156,9 @@ export class BotpressRuntime {
     // An integration's event reaches the bot under its alias (`zoho-salesiq-hitl:hitlAssigned`); the bot's own as is.
     const creator = caller.integrationAlias ?? caller.integrationId
     const type = creator ? `${creator}:${event.type}` : event.type
-    const answer = await this.deliverToBot(type, type, event.conversationId, { ...event, type, status: undefined })
+    // As the bot protocol carries it: {id, type, payload, conversationId?, userId?, messageId?, createdAt}.
+    const { status: _s, failureReason: _f, ...delivered } = event
+    const answer = await this.deliverToBot(type, type, event.conversationId, { ...delivered, type })
     this.emulator.settleEvent(
       e.botId,
       event.id,
