@@ -55,6 +55,36 @@ describe('a bot of your own, over the bot protocol', () => {
     expect(event?.payload.conversationId).toBe(hitlConversationId)
     // what the bot writes is not delivered back to it
     expect(got.filter((d) => d.kind === 'message' && d.integration === 'webchat').map((d) => d.text)).toEqual(['human'])
+
+    // the timeline shows the deliveries to the bot, the routed actions and the integration calls, with where
+    const { items } = (await (await fetch(`${stack.url}/api/timeline`)).json()) as { items: any[] }
+    const chatId = stack.botpress.bot(stack.identity.botId).conversations.get(hitlConversationId)?.tags.chatId
+    expect(chatId).toBeTruthy()
+    expect(items).toContainEqual(
+      expect.objectContaining({ source: 'bot', kind: 'event_received', conversationId: v.conversationId, status: 200 })
+    )
+    expect(items).toContainEqual(
+      expect.objectContaining({
+        source: 'bot',
+        kind: 'event_received',
+        summary: 'zoho-salesiq-hitl:hitlAssigned',
+        conversationId: hitlConversationId,
+        chatId,
+      })
+    )
+    expect(items).toContainEqual(
+      expect.objectContaining({
+        source: 'botpress',
+        kind: 'callAction',
+        summary: 'zoho-salesiq-hitl:startHitl → zoho-salesiq-hitl',
+      })
+    )
+    expect(items).toContainEqual(
+      expect.objectContaining({ source: 'integration', kind: 'action_triggered', summary: 'startHitl', instance: 0 })
+    )
+    expect(items).toContainEqual(
+      expect.objectContaining({ source: 'integration', kind: 'webhook_received', chatId, instance: 0 })
+    )
   })
 
   it("a visitor message whose relayed copy the integration refused shows `failed` with the integration's words", async () => {
@@ -137,15 +167,22 @@ function listeningAddresses(port: number): string[] {
   )
 }
 
-describe('children listen on loopback only', () => {
+describe('integration and bot processes', () => {
   it('the integration and bot processes accept connections on 127.0.0.1 and nowhere else', async () => {
     const bot = await buildProtocolBot()
-    const stack = await startStack({ botBundle: bot.bundle, register: false })
+    const stack = await startStack({ botBundle: bot.bundle, register: false, privateFetchHosts: ['127.0.0.1:9'] })
     try {
       for (const url of [stack.pool.instances[0]!.url, stack.botProcess!.url]) {
         const addresses = listeningAddresses(Number(new URL(url).port))
         expect(addresses, url).toEqual(['0100007F']) // 127.0.0.1, and no [::] or 0.0.0.0 listener
       }
+      // contract item 8: the integration may fetch the Botpress emulator's files (and the test's own hosts)
+      const environ = readFileSync(`/proc/${stack.pool.instances[0]!.pid}/environ`, 'utf8').split('\0')
+      const allowed = environ
+        .find((v) => v.startsWith('ALLOW_PRIVATE_FETCH_HOSTS='))
+        ?.split('=')[1]
+        ?.split(',')
+      expect(allowed).toEqual(expect.arrayContaining([new URL(stack.botpress.url).host, '127.0.0.1:9']))
     } finally {
       await stack.close()
       bot.remove()
