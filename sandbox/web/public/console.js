@@ -212,15 +212,16 @@ function renderTransferResult(c) {
   const target = (id) => (id ? fullName(operatorById(id) ?? { first_name: id, last_name: '' }) : 'the department')
   const p = c.pending_transfer
   const t = c.last_transfer
-  let outcome = null
-  let text = ''
-  if (p) [outcome, text] = ['pending', `Transfer to ${target(p.toOperatorId)} pending…`]
-  else if (t?.outcome === 'rejected')
-    [outcome, text] = ['rejected', `Transfer to ${target(t.toOperatorId)} refused: ${t.reason ?? 'no reason given'}`]
-  else if (t?.outcome === 'accepted') [outcome, text] = ['accepted', `Transferred to ${target(t.toOperatorId)}`]
-  el.hidden = !outcome
-  el.textContent = text
-  el.dataset.outcome = outcome ?? ''
+  const shown = p
+    ? { outcome: 'pending', text: `Transfer to ${target(p.toOperatorId)} pending…` }
+    : t?.outcome === 'rejected'
+      ? { outcome: 'rejected', text: `Transfer to ${target(t.toOperatorId)} refused: ${t.reason ?? 'no reason given'}` }
+      : t?.outcome === 'accepted'
+        ? { outcome: 'accepted', text: `Transferred to ${target(t.toOperatorId)}` }
+        : { outcome: '', text: '' }
+  el.hidden = !shown.outcome
+  el.textContent = shown.text
+  el.dataset.outcome = shown.outcome
 }
 
 function render() {
