@@ -37,7 +37,7 @@ export class Observers {
 
   attach(): this {
     const { stack, ledger, ids } = this
-    if (stack.bot) throw new Error('The load generator plays the bot: start the stack with { bot: false }')
+    if (stack.botProcess) throw new Error('The load generator plays the bot: start the stack with { bot: false }')
     this.lastSeq = stack.botpress.requests().at(-1)?.seq ?? 0
 
     const onBpMessage = ({ caller, conversation, message }: MessageEvent) => {

@@ -1,6 +1,5 @@
-import type { Message } from '../botpress/types'
-
 /** The sandbox bot's own (tiny) brain: it answers, and escalates when asked. */
+type Message = { type: string; payload: Record<string, unknown> }
 export const ESCALATE_VALUE = 'talk-to-human'
 
 export function wantsHuman(message: Pick<Message, 'type' | 'payload'>): boolean {

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events'
 import type { FastifyRequest } from 'fastify'
 import { ApiError, invalid } from './errors'
+import type { ActionRouter } from './actions'
 import type { Faults } from './faults'
 import type { RequestLog } from './request-log'
 import type { Scheduler } from './scheduler'
@@ -28,6 +29,8 @@ export type Ctx = {
   options: EmulatorOptions
   /** Base URL the emulator is reachable at (for file urls), known once it listens. */
   baseUrl: () => string
+  /** Who answers POST /v1/chat/actions (set by a runtime). */
+  actions: { router?: ActionRouter }
 }
 
 const header = (req: FastifyRequest, name: string): string | undefined => {

@@ -31,6 +31,8 @@ export const ERROR_STATUS = {
   LimitExceeded: 413,
   BreakingChanges: 400,
   OperationTimeout: 504,
+  // What a bot or integration answers when its handler throws a RuntimeError (passed on by callAction).
+  Runtime: 400,
 } as const
 export type ErrorType = keyof typeof ERROR_STATUS
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import { actionRoutes, type ActionRouter } from './actions'
 import type { EmulatorOptions, Ctx } from './context'
 import { controlRoutes, dump, resetAll } from './control'
 import { conversationRoutes } from './conversations'
@@ -46,6 +47,8 @@ export type BotpressEmulator = {
   bot(botId?: string): BotStore
   /** For a runtime: record the outcome of delivering an event (processed, failed, ignored). */
   settleEvent(botId: string, eventId: string, status: EventStatus, failureReason?: string | null): BpEvent
+  /** Who answers POST /v1/chat/actions (a runtime sets it; without one, callAction is a ResourceNotFound). */
+  routeActions(router: ActionRouter | undefined): void
   requests(): LoggedRequest[]
   dump(): Dump
   reset(): void
@@ -90,6 +93,7 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
     log: new RequestLog(),
     options,
     baseUrl: () => baseUrl,
+    actions: {},
   }
 
   const app = Fastify({ logger: opts.log ?? false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true })
@@ -102,7 +106,8 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
   app.addHook('onRequest', async (req, reply) => {
     const path = pathOf(req)
     if (isControl(path)) return
-    const fault = ctx.faults.take(req.method, path)
+    const integrationId = req.headers['x-integration-id']
+    const fault = ctx.faults.take(req.method, path, typeof integrationId === 'string' ? integrationId : undefined)
     if (!fault) return
     faultOf.set(req, fault)
     if (fault.latencyMs) await sleep(fault.latencyMs)
@@ -175,6 +180,7 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
   eventRoutes(app, ctx)
   stateRoutes(app, ctx)
   fileRoutes(app, ctx)
+  actionRoutes(app, ctx)
   controlRoutes(app, ctx)
   settingsRoutes(app, ctx)
 
@@ -193,6 +199,7 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
     bot: (botId = opts.botId ?? DEFAULT_BOT_ID) => ctx.store.bot(botId),
     settleEvent: (botId, eventId, status, failureReason = null) =>
       settleEvent(ctx.store.bot(botId), eventId, status, failureReason),
+    routeActions: (router) => (ctx.actions.router = router),
     requests: () => ctx.log.list({}, () => true),
     dump: () => dump(ctx),
     reset: () => resetAll(ctx),

@@ -1,27 +1,48 @@
 import type { FastifyInstance } from 'fastify'
 
+/** One thing that crossed the integration, as the emit sites report it (contract §6). */
 export type TimelineItem = {
+  /** When it happened (for a call: when it started), ms since the epoch. */
   at: number
   source: 'botpress' | 'zoho' | 'integration' | 'bot'
   kind: string
   summary: string
   status?: number | null
+  /** The Botpress conversation it concerns (the visitor's or the hitl one). */
+  conversationId?: string
+  /** The SalesIQ chat it concerns (its numeric conversation_id). */
+  chatId?: string
+  /** Index of the integration process that handled it. */
+  instance?: number
 }
 
-/** What crossed the integration, for the page's timeline: kept (last N) and streamed as server-sent events. */
+/** A kept row: the item plus `seq`, its arrival number, which tells equal rows apart (the page dedupes by it). */
+export type TimelineRow = TimelineItem & { seq: number }
+
+/**
+ * What crossed the integration, for the page's timeline: the last N rows, kept in time order, and streamed as
+ * server-sent events. Rows arrive late (a call is reported when it returns, stamped with its start), so each one is
+ * placed by `at`; rows with the same `at` keep their arrival order.
+ */
 export class Timeline {
-  private readonly items: TimelineItem[] = []
-  private readonly listeners = new Set<(item: TimelineItem) => void>()
+  private readonly rows: TimelineRow[] = []
+  private readonly listeners = new Set<(row: TimelineRow) => void>()
+  private seq = 0
   constructor(private readonly max = 500) {}
 
-  add(item: TimelineItem) {
-    this.items.push(item)
-    if (this.items.length > this.max) this.items.shift()
-    for (const l of this.listeners) l(item)
+  add(item: TimelineItem): TimelineRow {
+    const row = { ...item, seq: ++this.seq }
+    let i = this.rows.length
+    while (i > 0 && this.rows[i - 1]!.at > row.at) i--
+    this.rows.splice(i, 0, row)
+    if (this.rows.length > this.max) this.rows.shift()
+    for (const l of this.listeners) l(row)
+    return row
   }
 
-  list() {
-    return [...this.items]
+  /** The kept rows, oldest first. */
+  list(): TimelineRow[] {
+    return [...this.rows]
   }
 
   register(app: FastifyInstance) {
@@ -32,7 +53,7 @@ export class Timeline {
         'cache-control': 'no-cache',
         connection: 'keep-alive',
       })
-      const send = (item: TimelineItem) => reply.raw.write(`data: ${JSON.stringify(item)}\n\n`)
+      const send = (row: TimelineRow) => reply.raw.write(`data: ${JSON.stringify(row)}\n\n`)
       this.listeners.add(send)
       req.raw.on('close', () => this.listeners.delete(send))
     })

@@ -1,34 +1,42 @@
-import { Client } from '@botpress/client'
+import { isApiError, type Message } from '@botpress/client'
 import type { FastifyInstance } from 'fastify'
-import type { HitlBot } from '../bot/hitl-bot'
-import { WEBCHAT } from '../runtime/runtime'
+import type { BotpressRuntime } from '../runtime/runtime'
+
+export type VisitorMessage = {
+  id: string
+  createdAt: string
+  type: string
+  payload: Record<string, unknown>
+  author: 'visitor' | 'bot' | 'agent'
+  authorName: string
+  /** Why the integration refused the copy of this visitor message that the bot relayed to the agent. */
+  failed?: string
+}
+
+export type SessionStatus = { status: 'bot' | 'waiting' | 'agent'; agentName?: string; hitlConversationId?: string }
 
 /**
- * The page's visitor side. The sandbox plays the webchat integration: it creates the visitor, their conversation and
- * their messages in the Botpress API (as an integration, so they are incoming), and reads the conversation back.
+ * The page's visitor side (sandbox/README.md, "Visitor HTTP API"; kept stable: outside tests drive the sandbox
+ * through it). The emulated webchat integration creates the visitor, their conversation and their messages; reading
+ * a conversation back shows what webchat would show, and the HITL session status as the plugin's own data says.
  */
-export function registerVisitorApi(app: FastifyInstance, opts: { apiUrl: string; botId: string; bot?: HitlBot }): void {
-  const webchat = new Client({
-    apiUrl: opts.apiUrl,
-    botId: opts.botId,
-    integrationId: WEBCHAT,
-    headers: { 'x-integration-alias': WEBCHAT },
+export function registerVisitorApi(root: FastifyInstance, opts: { runtime: BotpressRuntime }): void {
+  root.register(async (app) => visitorRoutes(app, opts))
+}
+
+function visitorRoutes(app: FastifyInstance, opts: { runtime: BotpressRuntime }): void {
+  // What the Botpress API refused (an unknown conversation, …) keeps its status and says why.
+  app.setErrorHandler((err, _req, reply) => {
+    if (isApiError(err)) return reply.code(err.code).send({ type: err.type, message: err.message })
+    return reply.code(500).send({ message: err instanceof Error ? err.message : String(err) })
   })
-  const names = new Map<string, string>()
-  const nameOf = async (userId: string) => {
-    if (userId === opts.botId) return 'Bot'
-    if (!names.has(userId)) names.set(userId, (await webchat.getUser({ id: userId })).user.name ?? 'Someone')
-    return names.get(userId)!
-  }
+  const { webchat, pool } = opts.runtime
+  const client = webchat.client
+  const botId = pool.identity.botId
 
   app.post<{ Body: { name?: string; email?: string } }>('/api/visitors', async (req) => {
     const name = req.body?.name?.trim() || 'Visitor'
-    const { user } = await webchat.createUser({
-      name,
-      tags: req.body?.email ? { email: req.body.email } : {},
-    })
-    const { conversation } = await webchat.createConversation({ channel: WEBCHAT, tags: { visitor: user.id } })
-    return { userId: user.id, conversationId: conversation.id }
+    return webchat.createVisitor(name, req.body?.email?.trim() || undefined)
   })
 
   app.post<{
@@ -40,7 +48,7 @@ export function registerVisitorApi(app: FastifyInstance, opts: { apiUrl: string;
     const payload = req.body?.payload ?? { text }
     if (!userId || (type === 'text' && !String(payload.text ?? '').trim()))
       return reply.code(400).send({ message: 'userId and a non-empty text (or type + payload) are required' })
-    const { message } = await webchat.createMessage({ conversationId: req.params.id, userId, type, payload, tags: {} })
+    const { message } = await client.createMessage({ conversationId: req.params.id, userId, type, payload, tags: {} })
     return { message }
   })
 
@@ -52,7 +60,7 @@ export function registerVisitorApi(app: FastifyInstance, opts: { apiUrl: string;
         return reply.code(400).send({ message: 'a multipart "file" and ?userId= are required' })
       const content = await file.toBuffer()
       const key = `sandbox/${Date.now()}-${file.filename.replace(/[^\w.-]+/g, '_')}`
-      const uploaded = await webchat.uploadFile({
+      const uploaded = await client.uploadFile({
         key,
         content,
         contentType: file.mimetype,
@@ -62,7 +70,7 @@ export function registerVisitorApi(app: FastifyInstance, opts: { apiUrl: string;
       })
       const url = uploaded.file.url
       const isImage = file.mimetype.startsWith('image/')
-      const { message } = await webchat.createMessage({
+      const { message } = await client.createMessage({
         conversationId: req.params.id,
         userId: req.query.userId,
         type: isImage ? 'image' : 'file',
@@ -74,24 +82,65 @@ export function registerVisitorApi(app: FastifyInstance, opts: { apiUrl: string;
   )
 
   app.get<{ Params: { id: string } }>('/api/visitors/:id', async (req) => {
-    const all = []
+    const all: Message[] = []
     let nextToken: string | undefined
     do {
-      const page = await webchat.listMessages({ conversationId: req.params.id, nextToken })
+      const page = await client.listMessages({ conversationId: req.params.id, nextToken })
       all.push(...page.messages)
       nextToken = page.meta.nextToken
     } while (nextToken)
-    all.sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    // Pages come newest first: reversed, messages of the same millisecond keep the order they were written in.
+    all.reverse().sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+
+    const names = new Map<string, Promise<string>>()
+    const nameOf = (userId: string) => {
+      if (!names.has(userId))
+        names.set(
+          userId,
+          client.getUser({ id: userId }).then(
+            (r) => r.user.name ?? 'Someone',
+            () => 'Someone'
+          )
+        )
+      return names.get(userId)!
+    }
     const messages = await Promise.all(
-      all.map(async (m) => ({
-        id: m.id,
-        createdAt: m.createdAt,
-        type: m.type,
-        payload: m.payload,
-        author: m.direction === 'incoming' ? 'visitor' : m.userId === opts.botId ? 'bot' : 'agent',
-        authorName: await nameOf(m.userId),
-      }))
+      all.map(async (m): Promise<VisitorMessage> => {
+        // An agent message is the bot's, shown as the look-alike user it names (the plugin's useHumanAgentInfo).
+        const shownAs =
+          typeof m.payload.userId === 'string' && m.payload.userId !== botId ? m.payload.userId : undefined
+        const author = m.direction === 'incoming' ? 'visitor' : shownAs ? 'agent' : 'bot'
+        const failed = opts.runtime.failures.get(m.id)
+        return {
+          id: m.id,
+          createdAt: m.createdAt,
+          type: m.type,
+          payload: m.payload,
+          author,
+          authorName: author === 'bot' ? 'Bot' : await nameOf(author === 'agent' ? shownAs! : m.userId),
+          ...(failed ? { failed } : {}),
+        }
+      })
     )
-    return { messages, status: opts.bot?.status(req.params.id) ?? { status: 'bot' } }
+    return { messages, status: await statusOf(req.params.id) }
   })
+
+  /** The session as the HITL plugin records it (state `hitl#hitl`, tags `hitl#…`), so it reads the real plugin too. */
+  async function statusOf(conversationId: string): Promise<SessionStatus> {
+    const [state, { conversation }] = await Promise.all([
+      client.getState({ type: 'conversation', id: conversationId, name: 'hitl#hitl' }).catch((err: unknown) => {
+        if (isApiError(err) && err.type === 'ResourceNotFound') return undefined
+        throw err
+      }),
+      client.getConversation({ id: conversationId }),
+    ])
+    if (state?.state.payload.hitlActive !== true) return { status: 'bot' }
+    const downstream = conversation.tags['hitl#downstream']
+    const hitlConversationId = downstream ? { hitlConversationId: downstream } : {}
+    // The agent tags stay on the upstream conversation after a session; the session's own hitl conversation is new
+    // each time, so its tags tell whether this session has an agent.
+    const tags = downstream ? (await client.getConversation({ id: downstream })).conversation.tags : conversation.tags
+    if (!tags['hitl#humanAgentId']) return { status: 'waiting', ...hitlConversationId }
+    return { status: 'agent', agentName: tags['hitl#humanAgentName'] ?? 'A Human Agent', ...hitlConversationId }
+  }
 }

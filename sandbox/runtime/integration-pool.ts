@@ -24,23 +24,39 @@ export class IntegrationPool {
     configuration: Record<string, unknown>
     routing?: Routing
   }): Promise<IntegrationPool> {
-    const instances = await Promise.all(
+    const started = await Promise.allSettled(
       Array.from({ length: Math.max(1, opts.instances) }, () => startIntegration(opts.env))
     )
+    const instances = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
+    const failed = started.find((s) => s.status === 'rejected')
+    if (failed) {
+      // none of them may outlive a failed start
+      await Promise.all(instances.map((i) => i.close()))
+      throw failed.reason
+    }
     return new IntegrationPool(instances, opts.identity, opts.configuration, opts.routing ?? 'round-robin')
   }
 
-  pick(key?: string): IntegrationProcess {
+  /** Index of the instance that takes the next call (with `key`, under `pinned` routing). */
+  pick(key?: string): number {
     if (this.routing === 'pinned' && key !== undefined) {
       let hash = 0
       for (const ch of key) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0
-      return this.instances[hash % this.instances.length]!
+      return hash % this.instances.length
     }
-    return this.instances[this.next++ % this.instances.length]!
+    return this.next++ % this.instances.length
   }
 
-  call(operation: string, body: unknown, key?: string): Promise<ProtocolAnswer> {
-    return callIntegration(this.pick(key).url, this.identity, this.configuration, operation, body)
+  async call(operation: string, body: unknown, key?: string): Promise<ProtocolAnswer> {
+    const instance = this.pick(key)
+    const answer = await callIntegration(
+      this.instances[instance]!.url,
+      this.identity,
+      this.configuration,
+      operation,
+      body
+    )
+    return { ...answer, instance }
   }
 
   /** Everything every instance printed (the secret scan reads it). */

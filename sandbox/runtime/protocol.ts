@@ -10,7 +10,14 @@ export type Identity = {
   webhookId: string
 }
 
-export type ProtocolAnswer = { status: number; body: unknown; text: string; headers: Headers }
+export type ProtocolAnswer = {
+  status: number
+  body: unknown
+  text: string
+  headers: Headers
+  /** Index of the integration process that answered (set by the pool). */
+  instance?: number
+}
 
 export async function callIntegration(
   url: string,
@@ -35,6 +42,11 @@ export async function callIntegration(
     // The integration's answer is passed on as is (a webhook's 302 goes back to the browser, as Botpress does).
     redirect: 'manual',
   })
+  return readAnswer(response)
+}
+
+/** The answer as the runtime passes it on: status, headers, the text and (when it is JSON) the parsed body. */
+export async function readAnswer(response: Response): Promise<ProtocolAnswer> {
   const text = await response.text()
   let parsed: unknown = text
   try {

@@ -129,6 +129,14 @@ export interface Conversation {
   leftMessage?: boolean
   /** A transfer waiting for the target operator (accepted/rejected by hand or after `autoAssignDelayMs`). */
   pendingTransfer?: { toDepartmentId: string; toOperatorId?: string; note?: string; byOperatorId?: string }
+  /** How the last transfer ended, and why it was refused (the operator console shows it). */
+  lastTransfer?: {
+    toOperatorId?: string
+    toDepartmentId: string
+    outcome: 'accepted' | 'rejected'
+    reason?: string
+    at: number
+  }
   messages: ChatMessage[]
 }
 

@@ -52,6 +52,7 @@ export function controlConversation(ctx: EmulatorContext, c: Conversation) {
     ...conversationView(c, ctx.store),
     state: c.state,
     left_message: c.leftMessage ?? false,
+    last_transfer: c.lastTransfer ?? null,
     pending_transfer: c.pendingTransfer ?? null,
     messages: c.messages.map((m) => messageView(m, (f) => attachmentUrl(ctx, c, f), PLAIN_MESSAGES)),
   }

@@ -3,6 +3,7 @@ import { dispatch } from './deliveries'
 import { siq } from './errors'
 import type { Conversation } from './model'
 import { requireOperator } from './chat'
+import { operatorName } from './seed'
 
 /**
  * Transfers: `transfer.initiated` at once; then the target accepts (`transfer.accepted` + `attender.updated`)
@@ -27,27 +28,46 @@ export function initiateTransfer(
   if (resolveAfterMs === null) return
   ctx.timers.after(resolveAfterMs, () => {
     if (!c.pendingTransfer || ctx.store.conversations.get(c.id) !== c) return
-    const target = pickTarget(ctx, c)
-    resolveTransfer(ctx, c, !!target, target)
+    const pick = pickTarget(ctx, c)
+    resolveTransfer(ctx, c, 'target' in pick, 'target' in pick ? pick.target : undefined, pick.reason)
   })
 }
 
-function pickTarget(ctx: EmulatorContext, c: Conversation): string | undefined {
+/** Who takes the chat, or why nobody does (the console shows the reason; SalesIQ's own says "not available"). */
+function pickTarget(ctx: EmulatorContext, c: Conversation): { target: string; reason?: never } | { reason: string } {
   const p = c.pendingTransfer
-  if (!p) return undefined
-  if (p.toOperatorId)
-    return ctx.store.operators.get(p.toOperatorId)?.status === 'available' ? p.toOperatorId : undefined
-  return [...ctx.store.operators.values()].find((o) => o.status === 'available' && o.id !== c.attenderId)?.id
+  if (p?.toOperatorId) {
+    const op = ctx.store.operators.get(p.toOperatorId)
+    if (op?.status === 'available') return { target: op.id }
+    return { reason: op ? `${operatorName(op)} is ${op.status}` : `operator ${p.toOperatorId} is gone` }
+  }
+  const other = [...ctx.store.operators.values()].find((o) => o.status === 'available' && o.id !== c.attenderId)
+  return other ? { target: other.id } : { reason: 'no other operator is available' }
 }
 
-export function resolveTransfer(ctx: EmulatorContext, c: Conversation, accept: boolean, operatorId?: string): void {
+/** Settles the pending transfer; a refusal keeps its reason in `lastTransfer` (control view `last_transfer`). */
+export function resolveTransfer(
+  ctx: EmulatorContext,
+  c: Conversation,
+  accept: boolean,
+  operatorId?: string,
+  reason?: string
+): void {
   const p = c.pendingTransfer
   if (!p) throw siq.param('transfer', `is not pending on conversation ${c.id}`)
   const to = operatorId ?? p.toOperatorId
   c.pendingTransfer = undefined
   c.lastModified = Date.now()
   if (!accept || !to) {
-    ctx.changed('transfer.rejected', c.id, { operatorId: to })
+    const why = reason ?? (to ? 'the operator declined' : 'no operator was named')
+    c.lastTransfer = {
+      toOperatorId: to,
+      toDepartmentId: p.toDepartmentId,
+      outcome: 'rejected',
+      reason: why,
+      at: Date.now(),
+    }
+    ctx.changed('transfer.rejected', c.id, { operatorId: to, reason: why })
     dispatch(ctx, 'conversation.transfer.rejected', c, { transfer: { ...p, toOperatorId: to } })
     return
   }
@@ -59,6 +79,7 @@ export function resolveTransfer(ctx: EmulatorContext, c: Conversation, accept: b
     c.state = 'connected'
     c.attendedTime = Date.now()
   }
+  c.lastTransfer = { toOperatorId: to, toDepartmentId: p.toDepartmentId, outcome: 'accepted', at: Date.now() }
   ctx.changed('transfer.accepted', c.id, { operatorId: to })
   dispatch(ctx, 'conversation.transfer.accepted', c, { transfer: { ...p, toOperatorId: to } })
   dispatch(ctx, 'conversation.attender.updated', c)

@@ -7,10 +7,13 @@ export type ChatMessage = {
   payload: Record<string, any>
   author: 'visitor' | 'bot' | 'agent'
   authorName: string
+  createdAt: string
+  /** Why the integration refused the copy of this visitor message that the bot relayed to the agent. */
+  failed?: string
 }
 export type ChatView = {
   messages: ChatMessage[]
-  status: { status: string; agentName?: string; hitlConversationId?: string }
+  status: { status: 'bot' | 'waiting' | 'agent'; agentName?: string; hitlConversationId?: string }
 }
 
 /** An end user on the sandbox page's API (what the page itself calls). */

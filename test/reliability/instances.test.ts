@@ -17,7 +17,7 @@ const tokenRequests = async () =>
   (await zoho<unknown[]>(stack, 'GET', '/requests?method=POST&path=/oauth/v2/token')).length
 
 beforeAll(async () => {
-  stack = await startTracked({ instances: 3, routing: 'round-robin', assignmentTimeoutMs: 120_000 })
+  stack = await startTracked({ instances: 3, routing: 'round-robin' })
   await roomForAll(stack)
 })
 afterAll(() => closeAndScan(stack))

@@ -17,7 +17,7 @@ const N = scale(3, 30)
 const SEND = '/api/visitor/v1/*/conversations/*/messages'
 
 beforeAll(async () => {
-  stack = await startTracked({ instances: 1, assignmentTimeoutMs: 120_000 })
+  stack = await startTracked({ instances: 1 })
   await roomForAll(stack)
 })
 afterAll(() => closeAndScan(stack))

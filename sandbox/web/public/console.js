@@ -1,22 +1,30 @@
 /* global FileReader, setTimeout, URL */
 import { zohoApi } from './api.js'
 import { $, h, renderIfChanged, showError, time } from './dom.js'
+import { nameChat, shortId, shorten } from './labels.js'
 
 /**
  * The SalesIQ-like operator console, on the Zoho emulator's control API (/api/zoho → /_emulator): operators and
  * their availability, the chats (waiting, open, closed), and the selected chat's transcript and actions.
+ * A chat that arrives while another is open is marked new (and counted) until looked at; while the selected chat is
+ * closed, a new one is selected at once, as SalesIQ pops it up.
  */
 
 const POLL_MS = 700
 const STATUSES = ['available', 'busy', 'offline']
 const STATE_LABEL = { waiting: 'Waiting', connected: 'Open', ended: 'Ended', missed: 'Missed' }
 const OPEN = new Set(['waiting', 'connected'])
+/** Transfer targets: who can take the chat now first. */
+const AVAILABILITY_RANK = { available: 0, busy: 1, offline: 2 }
 
 let appId
 let operators = []
 let chats = []
 let selectedId = null
 let actingId = null
+let knownChatIds = null // null until the first load: chats already there are not new
+const newChatIds = new Set()
+let transferPick = null // the target the operator chose, kept while it can still be chosen
 
 const fullName = (o) => `${o.first_name} ${o.last_name}`.trim()
 const operatorById = (id) => operators.find((o) => o.id === id)
@@ -71,12 +79,25 @@ function chatSummary(c) {
   return `${STATE_LABEL[c.state] ?? c.state}${attender ? ` · ${attender}` : ''}${transfer}`
 }
 
+function select(id) {
+  selectedId = id
+  newChatIds.delete(id)
+  transferPick = null
+}
+
 function renderChats() {
   const ordered = [...chats].sort((a, b) => {
     const open = Number(OPEN.has(b.state)) - Number(OPEN.has(a.state))
     return open || Number(b.start_time) - Number(a.start_time)
   })
-  const key = JSON.stringify([selectedId, ordered.map((c) => [c.id, c.state, c.attender?.id, !!c.pending_transfer])])
+  const count = $('#console-new')
+  count.textContent = `${newChatIds.size} new`
+  count.hidden = newChatIds.size === 0
+  const key = JSON.stringify([
+    selectedId,
+    [...newChatIds],
+    ordered.map((c) => [c.id, c.state, c.attender?.id, !!c.pending_transfer]),
+  ])
   renderIfChanged($('#console-chats'), key, () =>
     ordered.length === 0
       ? [h('li', { class: 'muted' }, 'No chats yet.')]
@@ -84,15 +105,29 @@ function renderChats() {
           h(
             'li',
             {
-              class: `chat-item ${c.state}${c.id === selectedId ? ' selected' : ''}`,
-              dataset: { testid: 'console-chat', id: c.id, state: c.state, visitor: c.visitor?.name ?? '' },
+              class: `chat-item ${c.state}${c.id === selectedId ? ' selected' : ''}${newChatIds.has(c.id) ? ' new' : ''}`,
+              dataset: {
+                testid: 'console-chat',
+                id: c.id,
+                state: c.state,
+                visitor: c.visitor?.name ?? '',
+                ...(newChatIds.has(c.id) ? { new: '' } : {}),
+              },
               onclick: () => {
-                selectedId = c.id
+                select(c.id)
                 render()
               },
             },
-            h('div', { class: 'name' }, c.visitor?.name ?? 'Visitor'),
-            h('div', { class: 'question' }, c.question ?? ''),
+            h(
+              'div',
+              { class: 'name' },
+              c.visitor?.name ?? 'Visitor',
+              newChatIds.has(c.id)
+                ? h('span', { class: 'badge', dataset: { testid: 'console-chat-new' } }, 'new')
+                : null,
+              h('span', { class: 'chat-id muted', title: `SalesIQ chat ${c.id}` }, `chat ${shortId(c.id)}`)
+            ),
+            h('div', { class: 'question', title: c.question ?? '' }, c.question ?? ''),
             h('div', { class: 'state' }, chatSummary(c))
           )
         )
@@ -115,9 +150,9 @@ function messageItem(m) {
             target: '_blank',
             rel: 'noopener',
             class: 'file-link',
-            title: 'SalesIQ attachment',
+            title: `SalesIQ attachment: ${file.name}`,
           },
-          `File: ${file.name} (${Math.ceil((file.size ?? 0) / 1024)} KB)`
+          `File: ${shorten(file.name)} (${Math.ceil((file.size ?? 0) / 1024)} KB)`
         )
       : null,
     m.message?.comment ? h('div', { class: 'caption' }, m.message.comment) : null
@@ -145,13 +180,22 @@ function renderDetail() {
     $(`#console-detail [data-action="${action}"]`).disabled = !enabled
   for (const el of $('#console-compose').elements) el.disabled = !open
 
-  const targets = operators.filter((o) => o.id !== c.attender?.id)
+  const targets = operators
+    .filter((o) => o.id !== c.attender?.id)
+    .sort((a, b) => (AVAILABILITY_RANK[a.status] ?? 3) - (AVAILABILITY_RANK[b.status] ?? 3))
   const transferTo = $('#console-transfer-to')
-  const previous = transferTo.value
-  renderIfChanged(transferTo, JSON.stringify([c.attender?.id, targets.map((o) => [o.id, o.status])]), () =>
-    targets.map((o) => h('option', { value: o.id }, `${fullName(o)} (${o.status})`))
-  )
-  if (targets.some((o) => o.id === previous)) transferTo.value = previous
+  renderIfChanged(transferTo, JSON.stringify([c.attender?.id, targets.map((o) => [o.id, o.status])]), () => {
+    const option = (o) => h('option', { value: o.id }, `${fullName(o)} (${o.status})`)
+    const now = targets.filter((o) => o.status === 'available')
+    const later = targets.filter((o) => o.status !== 'available')
+    return [
+      now.length ? h('optgroup', { label: 'Available' }, now.map(option)) : null,
+      later.length ? h('optgroup', { label: 'Not available (SalesIQ refuses)' }, later.map(option)) : null,
+    ].filter(Boolean)
+  })
+  transferTo.value = targets.some((o) => o.id === transferPick) ? transferPick : (targets[0]?.id ?? '')
+  if (!targets.length) $('#console-detail [data-action="transfer"]').disabled = true
+  renderTransferResult(c)
 
   const replyAs = c.attender?.name ?? fullName(operatorById(actingId) ?? { first_name: '?', last_name: '' })
   $('#console-compose').elements.text.placeholder = open
@@ -160,6 +204,24 @@ function renderDetail() {
   renderIfChanged($('#console-messages'), `${c.id}|${c.messages.map((m) => m.msgid).join(',')}`, () =>
     c.messages.map(messageItem)
   )
+}
+
+/** How the last transfer of the chat went: pending, done, or refused and why (the emulator's `last_transfer`). */
+function renderTransferResult(c) {
+  const el = $('#console-transfer-result')
+  const target = (id) => (id ? fullName(operatorById(id) ?? { first_name: id, last_name: '' }) : 'the department')
+  const p = c.pending_transfer
+  const t = c.last_transfer
+  const shown = p
+    ? { outcome: 'pending', text: `Transfer to ${target(p.toOperatorId)} pending…` }
+    : t?.outcome === 'rejected'
+      ? { outcome: 'rejected', text: `Transfer to ${target(t.toOperatorId)} refused: ${t.reason ?? 'no reason given'}` }
+      : t?.outcome === 'accepted'
+        ? { outcome: 'accepted', text: `Transferred to ${target(t.toOperatorId)}` }
+        : { outcome: '', text: '' }
+  el.hidden = !shown.outcome
+  el.textContent = shown.text
+  el.dataset.outcome = shown.outcome
 }
 
 function render() {
@@ -171,14 +233,30 @@ function render() {
 async function refresh() {
   try {
     ;[operators, chats] = await Promise.all([zohoApi.operators(), zohoApi.conversations()])
-    // Pick the newest open chat when none is selected, as SalesIQ pops a new chat up.
-    if (!selected())
-      selectedId =
-        chats.filter((c) => OPEN.has(c.state)).sort((a, b) => Number(b.start_time) - Number(a.start_time))[0]?.id ??
-        null
+    noticeNewChats()
     render()
   } catch (err) {
     showError(errorBox(), err)
+  }
+}
+
+/**
+ * New chats become visible: with no chat selected, the newest open one is; a chat that arrives while a closed one is
+ * selected is selected (as SalesIQ pops a new chat up); while an open chat is selected, newcomers are marked new until
+ * looked at.
+ */
+function noticeNewChats() {
+  const newestFirst = (a, b) => Number(b.start_time) - Number(a.start_time)
+  const arrived = knownChatIds ? chats.filter((c) => !knownChatIds.has(c.id) && OPEN.has(c.state)) : []
+  knownChatIds = new Set(chats.map((c) => c.id))
+  for (const c of chats) nameChat(c.id, c.visitor?.name)
+  const current = selected()
+  if (!current) selectedId = chats.filter((c) => OPEN.has(c.state)).sort(newestFirst)[0]?.id ?? null
+  else if (!OPEN.has(current.state) && arrived.length) select(arrived.sort(newestFirst)[0].id)
+  for (const c of arrived) if (c.id !== selectedId) newChatIds.add(c.id)
+  for (const id of newChatIds) {
+    const c = chats.find((x) => x.id === id)
+    if (!c || !OPEN.has(c.state)) newChatIds.delete(id)
   }
 }
 
@@ -205,18 +283,30 @@ async function loadAssignment(checkbox) {
     const app = apps.find((a) => a.id === appId) ?? apps[0]
     appId = app?.id
     checkbox.checked = app?.chat_assignment === 'auto_assign'
+    showAssignmentHint(checkbox.checked)
   } catch (err) {
     showError(errorBox(), err)
   }
+}
+
+/** Says what auto-assign does to the Accept and Let go missed buttons, which only a waiting chat enables. */
+function showAssignmentHint(auto) {
+  $('#console-assign-hint').textContent = auto
+    ? 'on: waiting chats go to an available operator (untick to accept by hand)'
+    : 'off: waiting chats wait for Accept or Let go missed'
 }
 
 export function initConsole(config) {
   appId = config.zohoIds?.appId
   const autoAssign = $('#console-autoassign')
   loadAssignment(autoAssign)
-  autoAssign.addEventListener('change', () =>
+  autoAssign.addEventListener('change', () => {
+    showAssignmentHint(autoAssign.checked)
     act(() => zohoApi.setApp(appId, { chatAssignment: autoAssign.checked ? 'auto_assign' : 'manual' }))
-  )
+  })
+  $('#console-transfer-to').addEventListener('change', (e) => {
+    transferPick = e.currentTarget.value
+  })
 
   $('#console-operator').addEventListener('change', (e) => {
     actingId = e.currentTarget.value

@@ -1,10 +1,13 @@
 /* global sessionStorage, setTimeout */
 import { visitorApi } from './api.js'
 import { $, h, renderIfChanged, showError, time } from './dom.js'
+import { nameConversation, shorten } from './labels.js'
 
 /**
  * The visitor's side: plays Botpress webchat. Starts a visitor, sends text/files/choice answers, and polls the
- * conversation (messages + the HITL session's status) every 500 ms.
+ * conversation (messages + the HITL session's status) every 500 ms. Who wrote each message comes from the visitor
+ * API (`author`, `authorName`: an agent's message by the identity webchat shows, the plugin's texts as the bot); the
+ * page never guesses it from the text.
  */
 
 const STORE_KEY = 'sandbox.visitor'
@@ -73,14 +76,21 @@ function messageBody(m, isLastChoice) {
           { href: p.imageUrl, target: '_blank', rel: 'noopener' },
           h('img', { src: p.imageUrl, alt: p.title ?? 'image', class: 'inline-image' })
         ),
-        p.title ? h('div', { class: 'caption' }, p.title) : null,
+        p.title ? h('div', { class: 'caption', title: p.title }, shorten(p.title)) : null,
       ]
     case 'file':
       return [
         h(
           'a',
-          { href: p.fileUrl, target: '_blank', rel: 'noopener', class: 'file-link', dataset: { testid: 'file-link' } },
-          `File: ${p.title ?? p.fileUrl}`
+          {
+            href: p.fileUrl,
+            target: '_blank',
+            rel: 'noopener',
+            class: 'file-link',
+            title: p.title ?? p.fileUrl,
+            dataset: { testid: 'file-link' },
+          },
+          `File: ${shorten(p.title ?? p.fileUrl)}`
         ),
       ]
     case 'video':
@@ -88,8 +98,8 @@ function messageBody(m, isLastChoice) {
       return [
         h(
           'a',
-          { href: p[`${m.type}Url`], target: '_blank', rel: 'noopener' },
-          `${m.type}: ${p.title ?? p[`${m.type}Url`]}`
+          { href: p[`${m.type}Url`], target: '_blank', rel: 'noopener', title: p.title ?? p[`${m.type}Url`] },
+          `${m.type}: ${shorten(p.title ?? p[`${m.type}Url`])}`
         ),
       ]
     default:
@@ -97,23 +107,34 @@ function messageBody(m, isLastChoice) {
   }
 }
 
+/** "Ada Lovelace · agent", the bot's name, or the visitor's: as the visitor API names the author. */
+function authorLine(m) {
+  if (m.author === 'agent') return `${m.authorName ?? 'Agent'} · agent`
+  if (m.author === 'bot') return m.authorName || 'Bot'
+  return m.authorName ?? visitor.name
+}
+
 function renderMessages(messages, status) {
   const lastChoice = [...messages].reverse().find((m) => m.author !== 'visitor')
   const choicesLive = status.status === 'bot'
-  const key = `${messages.map((m) => m.id).join(',')}|${choicesLive}`
+  const key = `${messages.map((m) => `${m.id}${m.failed ? '!' : ''}`).join(',')}|${choicesLive}`
   renderIfChanged($('#visitor-messages'), key, () =>
     messages.map((m) =>
       h(
         'li',
-        { class: `msg from-${m.author}`, dataset: { testid: 'visitor-message', author: m.author } },
-        h(
-          'div',
-          { class: 'meta' },
-          m.author === 'agent' ? `${m.authorName} · agent` : m.author === 'bot' ? 'Bot' : m.authorName,
-          ' · ',
-          time(m.createdAt)
-        ),
-        ...messageBody(m, choicesLive && m === lastChoice)
+        {
+          class: `msg from-${m.author}${m.failed ? ' failed' : ''}`,
+          dataset: { testid: 'visitor-message', author: m.author, authorName: m.authorName ?? '' },
+        },
+        h('div', { class: 'meta' }, authorLine(m), ' · ', time(m.createdAt)),
+        ...messageBody(m, choicesLive && m === lastChoice),
+        m.failed
+          ? h(
+              'div',
+              { class: 'failed-note', dataset: { testid: 'visitor-message-failed' } },
+              `Not delivered: ${m.failed}`
+            )
+          : null
       )
     )
   )
@@ -121,10 +142,14 @@ function renderMessages(messages, status) {
 
 function renderStatus(status) {
   if (status.status !== 'bot') visitor.escalated = true
+  nameConversation(visitor.conversationId, `${visitor.name} webchat`)
+  if (status.hitlConversationId) nameConversation(status.hitlConversationId, `${visitor.name} hitl`)
   const line = statusLine(status)
   const el = $('#visitor-status')
   el.textContent = line.text
   el.dataset.status = line.key
+  $('#visitor-compose').elements.text.placeholder =
+    status.status === 'agent' ? `Type a message to ${status.agentName ?? 'the agent'}` : 'Type a message'
   if (status.status !== lastStatus) save()
   lastStatus = status.status
 }

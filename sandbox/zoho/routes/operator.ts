@@ -153,7 +153,7 @@ export function operatorRoutes(app: FastifyInstance, ctx: EmulatorContext): void
   })
   app.post<{ Params: P }>(`${C}/conversations/:id/transfer/reject`, async (req) => {
     const c = conv(ctx, req.params.id)
-    resolveTransfer(ctx, c, false)
+    resolveTransfer(ctx, c, false, undefined, optString(cbody(req), 'reason'))
     return controlConversation(ctx, c)
   })
   app.post<{ Params: P }>(`${C}/conversations/:id/complete`, async (req) => {
