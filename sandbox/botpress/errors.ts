@@ -24,6 +24,7 @@ export const ERROR_STATUS = {
   ResourceGone: 410,
   ReferenceNotFound: 400,
   InvalidQuery: 400,
+  // Also what a bot or integration answers when its handler throws a RuntimeError (passed on by callAction).
   Runtime: 400,
   RateLimited: 429,
   PaymentRequired: 402,
@@ -31,8 +32,6 @@ export const ERROR_STATUS = {
   LimitExceeded: 413,
   BreakingChanges: 400,
   OperationTimeout: 504,
-  // What a bot or integration answers when its handler throws a RuntimeError (passed on by callAction).
-  Runtime: 400,
 } as const
 export type ErrorType = keyof typeof ERROR_STATUS
 

@@ -66,12 +66,12 @@ export async function onOperatorMessage(
   }
 
   // The files are fetched side by side, so a delivery with several still answers SalesIQ in time.
-  const relayed = await Promise.all(
+  const rehosted = await Promise.all(
     files.map((attachment, i) =>
       relayAttachment(props, delivery.chatId, partKey(baseKey, i).replace(/[^\w.-]+/g, '_'), attachment)
     )
   )
-  const outgoing: Array<{ key: string; message: OutgoingMessage }> = relayed.map((m, i) => ({
+  const outgoing: Array<{ key: string; message: OutgoingMessage }> = rehosted.map((m, i) => ({
     key: partKey(baseKey, i),
     message: m,
   }))
