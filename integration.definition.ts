@@ -1,6 +1,7 @@
 import { IntegrationDefinition } from '@botpress/sdk'
 import hitl from './interfaces/hitl'
 import { configurationSchema } from './src/definitions/configuration'
+import { events } from './src/definitions/events'
 import { hitlSessionSchema } from './src/definitions/hitl-session'
 import { states } from './src/definitions/states'
 import { conversationTags, messageTags, userTags } from './src/definitions/tags'
@@ -23,7 +24,7 @@ export default new IntegrationDefinition({
       schema: hitlSessionSchema,
     },
   },
-  events: {},
+  events,
   actions: {},
   channels: {},
 }).extend(hitl, (self) => ({

@@ -47,11 +47,15 @@ function createMessage(ctx: Ctx, bot: BotStore, caller: Caller, input: z.infer<t
     tags: { ...input.tags },
   }
   if (input.origin) message.origin = input.origin
-  bot.addMessage(message, caller)
-  const emit = () => ctx.emitter.emit('message.created', { botId: bot.botId, caller, message, conversation })
-  // A scheduled message is stored at once and announced (delivered) when due ((emulator choice)).
-  if (input.schedule) ctx.scheduler.at(message.id, delayOf(input.schedule), emit)
-  else emit()
+  const store = () => {
+    if (input.schedule) message.createdAt = message.updatedAt = now()
+    bot.addMessage(message, caller)
+    ctx.emitter.emit('message.created', { botId: bot.botId, caller, message, conversation })
+  }
+  // A scheduled message exists only once it is due ((emulator choice), the cautious reading of Cloud): until then no
+  // lookup, list or getOrCreate finds it, so nobody can rely on it for duplicate suppression.
+  if (input.schedule) ctx.scheduler.at(message.id, delayOf(input.schedule), store)
+  else store()
   return message
 }
 

@@ -2,9 +2,14 @@ import { z } from '@botpress/sdk'
 
 export const REGIONS = ['us', 'eu', 'in', 'au', 'cn', 'jp', 'ca', 'sa'] as const
 
-export const DEFAULT_MISSED_CHAT_MESSAGE =
-  'Sorry, no agent is available right now. Please leave your question and we will get back to you, or try again later.'
-export const DEFAULT_CHAT_ENDED_MESSAGE = 'The agent has ended the conversation.'
+/**
+ * The texts earlier versions sent by default. A configuration saved back then may hold them explicitly; they now count
+ * as "not set", so such a configuration gets today's default (the HITL plugin's own notices only).
+ */
+export const LEGACY_DEFAULT_TEXTS = [
+  'Sorry, no agent is available right now. Please leave your question and we will get back to you, or try again later.',
+  'The agent has ended the conversation.',
+]
 
 export const configurationSchema = z.object({
   region: z
@@ -56,14 +61,22 @@ export const configurationSchema = z.object({
     ),
   missedChatMessage: z
     .string()
-    .default(DEFAULT_MISSED_CHAT_MESSAGE)
-    .title('Message when nobody answers')
-    .describe('Sent to the visitor when no operator picked the chat up in time'),
+    .optional()
+    .title('Extra text when a chat is missed (optional, off by default)')
+    .describe(
+      'Sent only if an operator had been assigned when SalesIQ reports the chat missed. With no operator assigned the ' +
+        'integration posts nothing (the HITL plugin would take its author for the agent); use the chatMissed event ' +
+        "or the plugin's assignment timeout instead (see the integration's page)."
+    ),
   chatEndedMessage: z
     .string()
-    .default(DEFAULT_CHAT_ENDED_MESSAGE)
-    .title('Message when the operator ends the chat')
-    .describe('Sent to the visitor when the operator closes the chat in SalesIQ (leave empty to send nothing)'),
+    .optional()
+    .title('Extra text when the operator ends the chat (optional, off by default)')
+    .describe(
+      "Sent before the HITL plugin's own end notice, and only while an operator is assigned. Leave empty: the plugin " +
+        'already says "The human agent closed the conversation…" (change that wording in the plugin\'s ' +
+        'onHitlStoppedMessage).'
+    ),
   waitTimeSeconds: z
     .number()
     .int()

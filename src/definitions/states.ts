@@ -89,13 +89,22 @@ export const states = {
         .nullable()
     ),
   },
-  assignmentClaim: {
+  heldMessages: {
     type: 'conversation',
-    // Short-lived: two instances handling the same delivery at once — only the one whose claim is stored acts.
+    // Operator messages scheduled for later (hold-back.ts) and not yet due: a scheduled message may not exist (nor be
+    // found by getOrCreateMessage) until it is due, so redeliveries during the hold-back are recognised here.
     schema: z.object({
-      key: z.string().title('Assignment key').describe('The assignment (delivery) being handled'),
-      nonce: z.string().title('Nonce').describe('Identifies the handler whose claim was stored'),
+      keys: z
+        .record(z.number())
+        .title('Held messages')
+        .describe('SalesIQ message key → epoch ms when its scheduled Botpress message is due'),
     }),
+  },
+  lock: {
+    type: 'conversation',
+    // Short-lived mutex (getOrSetState is atomic): one handler at a time checks and acts on this conversation's
+    // assignment and held messages, across instances.
+    schema: z.object({ nonce: z.string().title('Nonce').describe('Identifies the handler holding the lock') }),
   },
   ended: {
     type: 'conversation',

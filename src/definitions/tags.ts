@@ -5,9 +5,16 @@ export const userTags = {
     description: 'Stable visitor.user_id sent to SalesIQ for this end user',
   },
   email: { title: 'Email', description: 'Email of the end user, when a real one is known' },
-  operatorId: { title: 'SalesIQ operator ID', description: 'Set on users that represent a SalesIQ operator' },
+  operatorId: {
+    title: 'SalesIQ operator ID',
+    description: 'Set on users that represent a SalesIQ operator (only they carry it: operators are keyed by it)',
+  },
   operatorEmail: { title: 'SalesIQ operator email', description: 'Email of the operator' },
   role: { title: 'Role', description: 'visitor, operator or system' },
+  noticeUser: {
+    title: 'Notice user',
+    description: 'Set on the one user that writes the opt-in notices (keyed apart from operators)',
+  },
 } as const
 
 export const conversationTags = {
@@ -21,6 +28,11 @@ export const conversationTags = {
   },
   operatorId: { title: 'Current operator ID', description: 'SalesIQ operator currently assigned' },
   assignedAt: { title: 'Assigned at', description: 'SalesIQ event_time of the latest assignment handled' },
+  assignmentDueAt: {
+    title: 'Assignment due at',
+    description:
+      'Epoch ms when the latest hitlAssigned reaches the bot (operator messages are held back until after it)',
+  },
 } as const
 
 export const messageTags = {

@@ -1,66 +1,57 @@
-import { randomUUID } from 'node:crypto'
 import type * as bp from '.botpress'
+import { withConversationLock } from '../state/conversation-lock'
+import { assignmentDueAt, scheduleFor } from './hold-back'
 import { operatorUserId, type Operator } from './operators'
 
-/** The HITL plugin drops events that arrive before startHitl returned: such assignments are delivered this late. */
-export const EARLY_ASSIGNMENT_DELAY_MS = 2500
-/** After startHitl returned, the plugin needs a moment to mark the session active. */
-export const HANDOVER_SETTLE_MS = 1000
-
-/**
- * How long to hold back `hitlAssigned` for this conversation: the full early delay while startHitl has not returned
- * yet (no `handedOverAt`), the rest of the settling moment just after it did, nothing later.
- */
-export function assignmentDelayMs(tags: Record<string, string | undefined>, now = Date.now()): number | undefined {
-  const handedOverAt = Number(tags.handedOverAt ?? 0)
-  if (!handedOverAt) return EARLY_ASSIGNMENT_DELAY_MS
-  const wait = handedOverAt + HANDOVER_SETTLE_MS - now
-  return wait > 0 ? wait : undefined
-}
-const CLAIM_TTL_MS = 60_000
-
-export type Assignment = { operator: Operator; eventTime: number; delayMs?: number }
+export type Assignment = { operator: Operator; eventTime: number }
 type Conversation = { id: string; tags: Record<string, string | undefined> }
+export type Announced = {
+  outcome: 'announced' | 'same operator' | 'stale'
+  /** The conversation's tags after the decision (fresh when the lock was taken). */
+  tags: Record<string, string | undefined>
+}
 
 /**
- * Tells the plugin who the agent is (`hitlAssigned`), exactly once per SalesIQ assignment even when two instances
- * handle the same delivery: a conversation-state claim (getOrSetState is atomic) picks one of them. An assignment
- * older than the one already announced (out-of-order redelivery) changes nothing.
+ * Tells the plugin who the agent is (`hitlAssigned`), once per real change of operator: the plugin announces "joined"
+ * for every hitlAssigned it gets. So the operator already assigned is never announced again — SalesIQ reports one
+ * transfer twice (`transfer.accepted` and `attender.updated`, ~1 ms apart) and redelivers — and an assignment older
+ * than the one announced (out-of-order redelivery) changes nothing. The check and the announcement are one step under
+ * the conversation lock, on fresh tags, so two instances handling such deliveries at once announce once. The event is
+ * due when the plugin will accept it (hold-back.ts); the caller makes sure startHitl has returned (`handedOverAt`).
  */
 export async function announceAssignment(
   props: bp.CommonHandlerProps,
   conversation: Conversation,
-  assignment: Assignment
-): Promise<'announced' | 'duplicate' | 'stale'> {
+  assignment: Assignment,
+  /** startHitl, about to return: the hold-back counts from now rather than from its hand-over tag. */
+  returningAt?: number
+): Promise<Announced> {
   const { client } = props
   const { operator, eventTime } = assignment
-  const assignedAt = Number(conversation.tags.assignedAt ?? 0)
-  if (eventTime < assignedAt) return 'stale'
-  if (eventTime === assignedAt && conversation.tags.operatorId === operator.id) return 'duplicate'
+  // Most redeliveries and the second report of a transfer stop here, without taking the lock.
+  if (conversation.tags.operatorId === operator.id) return { outcome: 'same operator', tags: conversation.tags }
 
-  const key = `${operator.id}@${eventTime}`
-  const nonce = randomUUID()
-  const ref = { type: 'conversation', id: conversation.id, name: 'assignmentClaim' } as const
-  const { state } = await client.getOrSetState({ ...ref, payload: { key, nonce }, expiry: CLAIM_TTL_MS })
-  if (state.payload.key === key && state.payload.nonce !== nonce) return 'duplicate'
-  if (state.payload.key !== key) {
-    // A claim of an earlier assignment is still alive (a quick transfer): only a newer one replaces it.
-    const [, claimedTime] = state.payload.key.split('@')
-    if (Number(claimedTime) >= eventTime) return 'stale'
-    await client.setState({ ...ref, payload: { key, nonce }, expiry: CLAIM_TTL_MS })
-  }
-
-  const userId = await operatorUserId(props, operator)
-  await client.updateConversation({
-    id: conversation.id,
-    tags: { operatorId: operator.id, assignedAt: String(eventTime) },
+  const announced = await withConversationLock(client, conversation.id, async (): Promise<Announced> => {
+    const { tags } = (await client.getConversation({ id: conversation.id })).conversation
+    if (tags.operatorId === operator.id) return { outcome: 'same operator', tags }
+    if (eventTime < Number(tags.assignedAt ?? 0)) return { outcome: 'stale', tags }
+    const userId = await operatorUserId(props, operator)
+    const now = Date.now()
+    const handedOverAt = String(Math.max(Number(tags.handedOverAt ?? 0), returningAt ?? 0) || '')
+    const dueAt = assignmentDueAt({ ...tags, handedOverAt }, now) ?? now
+    await client.createEvent({
+      type: 'hitlAssigned',
+      payload: { conversationId: conversation.id, userId },
+      conversationId: conversation.id,
+      ...scheduleFor(dueAt, now),
+    })
+    const update = { operatorId: operator.id, assignedAt: String(eventTime), assignmentDueAt: String(dueAt) }
+    await client.updateConversation({ id: conversation.id, tags: update })
+    return { outcome: 'announced', tags: { ...tags, ...update } }
   })
-  await client.createEvent({
-    type: 'hitlAssigned',
-    payload: { conversationId: conversation.id, userId },
-    conversationId: conversation.id,
-    ...(assignment.delayMs ? { schedule: { delay: assignment.delayMs } } : {}),
-  })
-  props.logger.forBot().info(`SalesIQ operator "${operator.name ?? operator.id}" took conversation ${conversation.id}`)
-  return 'announced'
+  if (announced.outcome === 'announced')
+    props.logger
+      .forBot()
+      .info(`SalesIQ operator "${operator.name ?? operator.id}" took conversation ${conversation.id}`)
+  return announced
 }

@@ -29,12 +29,16 @@ export async function operatorUserId(props: bp.CommonHandlerProps, operator: Ope
 const OPERATOR_CACHE_MS = 10 * 60_000
 const knownOperators = new Map<string, { userId: string; until: number }>()
 
-/** Notices (nobody available, chat ended) come from this system user, not from an operator. */
-export async function systemUserId(client: bp.Client): Promise<string> {
+/**
+ * The opt-in notices (missedChatMessage, chatEndedMessage) come from this user, never from an operator. It is keyed by
+ * its own tag, which no operator user carries, so no delivery can find it as an operator, rename it or make it one.
+ * (Earlier versions keyed it as operator "system"; that user is no longer written as.)
+ */
+export async function noticeUserId(client: bp.Client): Promise<string> {
   const { user } = await client.getOrCreateUser({
     name: 'Zoho SalesIQ',
-    tags: { role: 'system', operatorId: 'system' },
-    discriminateByTags: ['operatorId'],
+    tags: { role: 'system', noticeUser: 'salesiq' },
+    discriminateByTags: ['noticeUser'],
   })
   return user.id
 }

@@ -24,6 +24,14 @@ type SendProps = {
 }
 
 /**
+ * SalesIQ's visitor API shows everything as the visitor's words. The plugin relays the end user's messages with
+ * `payload.userId` (the end user's downstream user); what it writes without one is its own text (e.g. "( The user has
+ * ended the session. )"), so the operator reads it labelled as the bot's.
+ */
+export const BOT_LABEL = 'Bot: '
+const labelFor = (payload: Payload) => (typeof payload.userId === 'string' && payload.userId ? '' : BOT_LABEL)
+
+/**
  * Visitor → operator, for every message type of the hitl channel. What cannot be delivered throws a RuntimeError
  * naming the cause (the bot sees the message failed); a file that cannot be uploaded is sent as a link instead.
  */
@@ -33,7 +41,7 @@ export async function sendToOperator({ props, conversation, type, payload }: Sen
     throw new RuntimeError(`Conversation ${conversation.id} has no SalesIQ chat: it was not opened by startHitl.`)
   try {
     const { salesiq } = await connect(props)
-    await sendOne(props, salesiq, chatId, type, payload)
+    await sendOne(props, salesiq, chatId, type, payload, labelFor(payload))
   } catch (err) {
     throw toRuntimeError(err, `sending a ${type} message to SalesIQ chat ${chatId}`)
   }
@@ -44,18 +52,19 @@ async function sendOne(
   salesiq: SalesIQClient,
   chatId: string,
   type: string,
-  payload: Payload
+  payload: Payload,
+  label: string
 ) {
   if (type === 'bloc') {
     const items = Array.isArray(payload.items) ? (payload.items as Array<{ type: string; payload: Payload }>) : []
     if (!items.length) throw new RuntimeError('An empty bloc message (no items) cannot be sent to SalesIQ.')
-    for (const item of items) await sendOne(props, salesiq, chatId, item.type, item.payload ?? {})
+    for (const item of items) await sendOne(props, salesiq, chatId, item.type, item.payload ?? {}, label)
     return
   }
-  if (type in URL_FIELD) return sendMedia(props, salesiq, chatId, type as MediaKind, payload)
+  if (type in URL_FIELD) return sendMedia(props, salesiq, chatId, type as MediaKind, payload, label)
   const text = renderMessage(type, payload)
   if (!text.trim()) throw new RuntimeError(`An empty ${type} message cannot be sent to SalesIQ.`)
-  await salesiq.sendVisitorText(chatId, text)
+  await salesiq.sendVisitorText(chatId, label + text)
 }
 
 async function sendMedia(
@@ -63,7 +72,8 @@ async function sendMedia(
   salesiq: SalesIQClient,
   chatId: string,
   kind: MediaKind,
-  payload: Payload
+  payload: Payload,
+  label: string
 ) {
   const url = String(payload[URL_FIELD[kind]] ?? '')
   const title = typeof payload.title === 'string' ? payload.title : undefined
@@ -71,7 +81,8 @@ async function sendMedia(
   const file = await fetchFile(url, title)
   if ('bytes' in file) {
     try {
-      await salesiq.sendVisitorFile(chatId, { ...file, comment: title })
+      const comment = label + (title ?? '') || undefined
+      await salesiq.sendVisitorFile(chatId, { ...file, ...(comment ? { comment: comment.trim() } : {}) })
       return
     } catch (err) {
       // SalesIQ refused this file (type, size): the operator still gets it, as a link.
@@ -81,5 +92,5 @@ async function sendMedia(
   } else {
     props.logger.forBot().info(`The ${kind} ${file.failed}; sending it to SalesIQ as a link`)
   }
-  await salesiq.sendVisitorText(chatId, renderMessage(kind, payload))
+  await salesiq.sendVisitorText(chatId, label + renderMessage(kind, payload))
 }

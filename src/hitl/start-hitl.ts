@@ -1,12 +1,13 @@
 import { isApiError, RuntimeError } from '@botpress/sdk'
 import type * as bp from '.botpress'
 import { connect } from '../runtime/connection'
-import { asRuntimeErrors } from '../runtime/errors'
-import { announceAssignment, EARLY_ASSIGNMENT_DELAY_MS } from './assignment'
+import { toRuntimeError } from '../runtime/errors'
+import { isZohoError } from '../zoho/errors'
+import { announceAssignment } from './assignment'
 import { realEmail } from './email'
 import type { SalesIQClient } from '../zoho/salesiq'
 import { takeParkedAssignment } from './parking'
-import { questionFrom, renderTranscript, type HistoryMessage } from './transcript'
+import { agentOf, questionFrom, renderTranscript, sincePreviousSession, type HistoryMessage } from './transcript'
 
 type Props = bp.ActionProps['startHitl']
 
@@ -20,9 +21,9 @@ export const startHitl = async (props: Props): Promise<{ conversationId: string 
   const session = input.hitlSession ?? {}
   const name = user.name?.trim() || 'Visitor'
   const email = realEmail(session.email) ?? user.tags.email
-  const { salesiq, config } = await asRuntimeErrors('connecting to Zoho SalesIQ', () => connect(props))
+  const { salesiq, config } = await escalation('connecting to Zoho SalesIQ', () => connect(props))
 
-  const opened = await asRuntimeErrors('opening the SalesIQ chat', () =>
+  const opened = await escalation('opening the SalesIQ chat', () =>
     salesiq.openConversation({
       appId: config.appId,
       departmentId: session.departmentId?.trim() || config.departmentId,
@@ -56,14 +57,40 @@ export const startHitl = async (props: Props): Promise<{ conversationId: string 
     throw err
   }
 
-  const parked = await takeParkedAssignment(props, opened.chatId)
-  if (parked) await announceAssignment(props, conversation, { ...parked, delayMs: EARLY_ASSIGNMENT_DELAY_MS })
-
   await sendTranscript(props, salesiq, opened.chatId, input.messageHistory as HistoryMessage[], name)
-  // From now on the plugin knows the conversation: assignments need only a short settling delay (see on-assignment).
-  await client.updateConversation({ id: conversation.id, tags: { handedOverAt: String(Date.now()) } })
+  // The hand-over is tagged first and parked assignments are taken after: an assignment webhook either parks before
+  // the take (found here) or looks again after it and sees the tag (see on-assignment). Only a state read is left
+  // before the return, so the hold-back counted from this tag covers the plugin (hold-back.ts).
+  ;({ conversation } = await client.updateConversation({
+    id: conversation.id,
+    tags: { handedOverAt: String(Date.now()) },
+  }))
+  const parked = await takeParkedAssignment(props, opened.chatId)
+  if (parked) await announceAssignment(props, conversation, parked, Date.now())
   logger.forBot().info(`Opened SalesIQ chat ${opened.chatId} for user ${user.id} (conversation ${conversation.id})`)
   return { conversationId: conversation.id }
+}
+
+/**
+ * A failed escalation reaches the bot's flow as the action's error (the plugin shows the visitor nothing after its
+ * handoff text): the message says that nothing was opened, why, and what to do about it.
+ */
+async function escalation<T>(doing: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (err) {
+    const cause = toRuntimeError(err, doing).message.replace(/\.?$/, '.')
+    const kind = isZohoError(err) ? err.kind : undefined
+    const next =
+      kind === 'timeout'
+        ? ' SalesIQ did not answer in time; a chat may have opened there without Botpress knowing. Try again later.'
+        : kind === 'server' || kind === 'network' || kind === 'throttled'
+          ? ' SalesIQ is unreachable or overloaded right now: no chat was opened. Try again later.'
+          : kind || err instanceof RuntimeError
+            ? ' No chat was opened: fix what the message names (integration configuration or hitlSession).'
+            : ' No chat was opened.'
+    throw new RuntimeError(`Escalation to SalesIQ failed while ${doing}: ${cause}${next}`)
+  }
 }
 
 async function getEndUser(client: bp.Client, userId: string) {
@@ -84,7 +111,8 @@ async function sendTranscript(
   history: HistoryMessage[],
   visitorName: string
 ) {
-  for (const chunk of renderTranscript(history ?? [], visitorName)) {
+  const agentNames = await namesOfAgents(props.client, history ?? [])
+  for (const chunk of renderTranscript(history ?? [], visitorName, agentNames)) {
     try {
       await salesiq.sendVisitorText(chatId, chunk)
     } catch (err) {
@@ -94,4 +122,19 @@ async function sendTranscript(
       return
     }
   }
+}
+
+/** The names of the agents the transcript mentions (their look-alike users carry them); a few lookups at most. */
+async function namesOfAgents(client: bp.Client, history: HistoryMessage[]): Promise<Record<string, string>> {
+  const { shown, previousAgent } = sincePreviousSession(history)
+  const ids = [...new Set([previousAgent, ...shown.map(agentOf)].filter((id): id is string => Boolean(id)))]
+  const names: Record<string, string> = {}
+  for (const id of ids.slice(0, 5)) {
+    const user = await client.getUser({ id }).then(
+      (r) => r.user,
+      () => undefined // a label falls back to "Agent"
+    )
+    if (user?.name?.trim()) names[id] = user.name.trim()
+  }
+  return names
 }

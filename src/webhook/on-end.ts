@@ -1,16 +1,17 @@
 import type * as bp from '.botpress'
-import { DEFAULT_CHAT_ENDED_MESSAGE, DEFAULT_MISSED_CHAT_MESSAGE } from '../definitions/configuration'
+import { LEGACY_DEFAULT_TEXTS } from '../definitions/configuration'
 import { claimEnd } from '../hitl/end'
-import { systemUserId } from '../hitl/operators'
+import { endDueAt, scheduleFor } from '../hitl/hold-back'
+import { noticeUserId } from '../hitl/operators'
 import type { Delivery } from '../zoho/webhook-payload'
 import { catchUpOperatorReplies } from './catch-up-replies'
-import { findHitlConversation } from './find-conversation'
+import { findHitlConversation, type HitlConversation } from './find-conversation'
 
 /**
- * `completed` (the operator or SalesIQ ended the chat) and `missed` (nobody picked it up): the user gets a notice
- * from the "Zoho SalesIQ" system user — never from an operator — and then the plugin gets `hitlStopped`, which hands
- * the user back to the bot. Whoever ends the session first (stopHitl, completed, missed) wins; the others, and every
- * redelivery, do nothing.
+ * `completed` (the operator or SalesIQ ended the chat) and `missed` (nobody picked it up): the plugin gets
+ * `hitlStopped`, which hands the user back to the bot, and the plugin itself tells the user (design: the plugin speaks
+ * to the end user). A missed chat is announced first with `chatMissed`, so a flow can say it in its own words.
+ * Whoever ends the session first (stopHitl, completed, missed) wins; the others, and every redelivery, do nothing.
  */
 export async function onEnd(
   props: bp.CommonHandlerProps,
@@ -23,27 +24,24 @@ export async function onEnd(
   if (!claim.won) return 'already ended'
   if (by === 'completed') await catchUpOperatorReplies(props, delivery)
 
-  const config = props.ctx.configuration
-  // Defaults apply when the field was never saved; an empty text means "send nothing".
-  const notice = (
-    by === 'missed'
-      ? (config.missedChatMessage ?? DEFAULT_MISSED_CHAT_MESSAGE)
-      : (config.chatEndedMessage ?? DEFAULT_CHAT_ENDED_MESSAGE)
-  ).trim()
-  if (notice) {
-    await props.client.getOrCreateMessage({
-      type: 'text',
-      payload: { text: notice },
-      userId: await systemUserId(props.client),
+  // Due after whatever is still held back (an early operator message, hitlAssigned), or the plugin would drop it.
+  const now = Date.now()
+  const when = scheduleFor(endDueAt(conversation.tags, now), now)
+  await postOptInNotice(props, conversation, delivery, by, when)
+  if (by === 'missed') {
+    const waitedSeconds = waitedSecondsOf(delivery, conversation)
+    await props.client.createEvent({
+      type: 'chatMissed',
+      payload: { conversationId: conversation.id, ...(waitedSeconds !== undefined ? { waitedSeconds } : {}) },
       conversationId: conversation.id,
-      tags: { zohoEventKey: `${by}:${delivery.chatId}` },
-      discriminateByTags: ['zohoEventKey'],
+      ...when,
     })
   }
   await props.client.createEvent({
     type: 'hitlStopped',
     payload: { conversationId: conversation.id },
     conversationId: conversation.id,
+    ...when,
   })
   await claim.finish()
   props.logger
@@ -52,4 +50,51 @@ export async function onEnd(
       `SalesIQ chat ${delivery.chatId} ${by === 'missed' ? 'was missed' : 'ended'}: conversation ${conversation.id} handed back to the bot`
     )
   return by
+}
+
+/**
+ * The configured extra text, if any, and only while an operator is assigned: on an unassigned hitl conversation the
+ * plugin would make the notice's author "the agent" and announce it as joined. Texts that earlier versions sent by
+ * default count as not set (configurations saved back then hold them).
+ */
+async function postOptInNotice(
+  props: bp.CommonHandlerProps,
+  conversation: HitlConversation,
+  delivery: Delivery,
+  by: 'completed' | 'missed',
+  when: ReturnType<typeof scheduleFor>
+) {
+  const config = props.ctx.configuration
+  const text = optInText(by === 'missed' ? config.missedChatMessage : config.chatEndedMessage)
+  if (!text || !conversation.tags.operatorId) return
+  await props.client.getOrCreateMessage({
+    type: 'text',
+    payload: { text },
+    userId: await noticeUserId(props.client),
+    conversationId: conversation.id,
+    tags: { zohoEventKey: `${by}:${delivery.chatId}` },
+    discriminateByTags: ['zohoEventKey'],
+    ...when,
+  } as Parameters<bp.Client['getOrCreateMessage']>[0])
+}
+
+export function optInText(value: string | undefined): string | undefined {
+  const text = value?.trim()
+  return text && !LEGACY_DEFAULT_TEXTS.includes(text) ? text : undefined
+}
+
+/** From when startHitl opened the chat (SalesIQ's start_time when the payload has it) to when SalesIQ gave up. */
+export function waitedSecondsOf(
+  delivery: Pick<Delivery, 'eventTime' | 'entity'>,
+  conversation: Pick<HitlConversation, 'tags'>
+): number | undefined {
+  const time = (v: unknown) => {
+    const n = typeof v === 'string' || typeof v === 'number' ? Number(v) : NaN
+    return Number.isFinite(n) && n > 0 ? n : undefined
+  }
+  const entity = delivery.entity as Record<string, unknown>
+  const missedAt = time(entity.missed_time) ?? time(delivery.eventTime)
+  const startedAt = time(entity.start_time) ?? time(conversation.tags.openedAt)
+  if (missedAt === undefined || startedAt === undefined || missedAt < startedAt) return undefined
+  return Math.round((missedAt - startedAt) / 1000)
 }

@@ -1,8 +1,10 @@
 import type * as bp from '.botpress'
-import { assignmentDelayMs } from '../hitl/assignment'
+import { announceAssignment } from '../hitl/assignment'
+import { createHeldOnce, isHeld } from '../hitl/held-messages'
+import { endDueAt, operatorMessageDueAt, scheduleFor } from '../hitl/hold-back'
 import { operatorUserId } from '../hitl/operators'
 import { messageOf, newOwner, type Delivery } from '../zoho/webhook-payload'
-import { findHitlConversation } from './find-conversation'
+import { findHitlConversation, waitForHandover } from './find-conversation'
 import { relayAttachment, type OutgoingMessage } from './operator-attachment'
 
 /**
@@ -18,8 +20,10 @@ export async function onOperatorMessage(props: bp.CommonHandlerProps, delivery: 
   if (senderType && senderType !== 'operator' && senderType !== 'agent')
     return `sender is a ${senderType}, not an operator`
 
-  const conversation = await findHitlConversation(props.client, delivery.chatId, delivery.visitorChatId)
-  if (!conversation) return 'chat not opened by this integration'
+  const found = await findHitlConversation(props.client, delivery.chatId, delivery.visitorChatId)
+  if (!found) return 'chat not opened by this integration'
+  // An answer while startHitl is still running cannot be timed yet: wait (briefly) for the hand-over.
+  let conversation = await waitForHandover(props.client, found)
 
   const operator =
     message.sender ??
@@ -56,20 +60,40 @@ export async function onOperatorMessage(props: bp.CommonHandlerProps, delivery: 
     })
   if (!outgoing.length) return 'empty message'
 
-  const userId = await operatorUserId(props, { id: operator.id, name: operator.name, email: operator.email })
-  // An operator can answer while startHitl is still running: the plugin would drop the message, so it is held back
-  // exactly like an early assignment.
-  const delay = assignmentDelayMs(conversation.tags)
-  for (const { key, message: m } of outgoing) {
-    await props.client.getOrCreateMessage({
-      type: m.type,
-      payload: m.payload,
-      userId,
-      conversationId: conversation.id,
-      tags: { zohoMessageId: key, zohoEventKey: eventKey },
-      discriminateByTags: ['zohoMessageId'],
-      ...(delay ? { schedule: { delay } } : {}),
-    } as Parameters<bp.Client['getOrCreateMessage']>[0])
+  const person = { id: operator.id, name: operator.name, email: operator.email }
+  if (!conversation.tags.operatorId) {
+    // The operator answered before their assignment was handled (its delivery failed, or is late): they are the
+    // agent, announced first, so the plugin never takes the message's author for a second agent.
+    const { tags } = await announceAssignment(props, conversation, { operator: person, eventTime: delivery.eventTime })
+    conversation = { ...conversation, tags }
   }
-  return `relayed ${outgoing.length} message(s)`
+  const userId = await operatorUserId(props, person)
+  // Held back until the plugin accepts it and knows this operator as the agent (hold-back.ts).
+  const now = Date.now()
+  const dueAt = operatorMessageDueAt(conversation.tags, userId, now) ?? now
+  // Botpress may store a scheduled message only when due, so while anything can still be held back the keys of held
+  // messages are checked too (held-messages.ts); afterwards getOrCreateMessage alone is the idempotency.
+  const held = dueAt > now
+  const mayBeHeld = held || endDueAt(conversation.tags, now) > now
+  let relayed = 0
+  for (const { key, message: m } of outgoing) {
+    const create = () =>
+      props.client.getOrCreateMessage({
+        type: m.type,
+        payload: m.payload,
+        userId,
+        conversationId: conversation.id,
+        tags: { zohoMessageId: key, zohoEventKey: eventKey },
+        discriminateByTags: ['zohoMessageId'],
+        ...scheduleFor(dueAt, now),
+      } as Parameters<bp.Client['getOrCreateMessage']>[0])
+    if (held) {
+      if (await createHeldOnce(props.client, conversation.id, key, dueAt, create)) relayed++
+    } else if (!(mayBeHeld && (await isHeld(props.client, conversation.id, key)))) {
+      await create()
+      relayed++
+    }
+  }
+  if (!relayed) return 'duplicate (held back already)'
+  return `relayed ${relayed} message(s)${held ? ` due in ${dueAt - now} ms` : ''}`
 }

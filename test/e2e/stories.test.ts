@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_TEXTS } from '../../sandbox/bot/hitl/texts'
 import { startStack, type Stack, type StackOptions } from '../../sandbox/stack'
 import { waitFor, zoho } from '../harness/helpers'
@@ -14,6 +14,9 @@ import { Visitor, type ChatMessage } from '../harness/visitor'
  * latency run concurrently, each with its own visitor; SalesIQ assigns by hand (`accept`) so each story decides
  * when an operator comes. Stories marked #13 depend on the integration's behaviour towards the plugin.
  */
+// The stories of one latency mostly wait on the bot's API latency: run them all at once, not 5 at a time.
+vi.setConfig({ maxConcurrency: 20 })
+
 const T = DEFAULT_TEXTS
 const ADA = 'Ada Lovelace'
 const BEN = 'Ben Busy'
@@ -60,11 +63,16 @@ function storyKit(stack: () => Stack, latencyMs: number) {
   const status = (v: Visitor, s: 'bot' | 'waiting' | 'agent') => v.waitForStatus(s, wait)
   /** Lets late deliveries land before counting (a wrong second notice would come within this). */
   const settle = () => new Promise((r) => setTimeout(r, 1000 + latencyMs * 8))
-  /** The visitor escalates with the demo bot's words; returns the SalesIQ chat it opened. */
+  /**
+   * The visitor escalates with the demo bot's words and waits in the queue (the plugin's session is active);
+   * returns the SalesIQ chat it opened. Operators who answer before that have stories of their own.
+   */
   const escalate = async (v: Visitor, nth = 1) => {
     await v.say('talk to a human')
     await seenText(v, T.onHitlHandoffMessage)
-    return chatOf(v, nth)
+    const chat = await chatOf(v, nth)
+    await status(v, 'waiting')
+    return chat
   }
   /** The bot answers again (demo brain), as after a session. */
   const botAnswers = async (v: Visitor, text: string) => {
@@ -108,21 +116,23 @@ const transcriptOf = (messages: ChatMessage[]) =>
   ])
 
 for (const latencyMs of [0, 500]) {
-  describe.concurrent(`stories at ${latencyMs} ms per bot→API call`, { timeout: 60_000 + latencyMs * 200 }, () => {
+  describe.concurrent(`stories at ${latencyMs} ms per bot→API call`, { timeout: 60_000 + latencyMs * 240 }, () => {
     let one: Stack // 1 integration instance, the bot's default configuration
     let two: Stack // 2 integration instances
     let timed: Stack // agentAssignedTimeoutSeconds configured
     let faulty: Stack // opening a SalesIQ chat fails once
+    let slow: Stack | undefined // 1000 ms per call (Cloud-like worst case), alongside the 500 ms stories
     beforeAll(async () => {
-      ;[one, two, timed, faulty] = await Promise.all([
+      ;[one, two, timed, faulty, slow] = await Promise.all([
         manualStack({ botApiLatencyMs: latencyMs }),
         manualStack({ botApiLatencyMs: latencyMs, instances: 2 }),
         manualStack({ botApiLatencyMs: latencyMs, botConfig: { agentAssignedTimeoutSeconds: 3 } }),
         manualStack({ botApiLatencyMs: latencyMs }),
+        latencyMs === 500 ? manualStack({ botApiLatencyMs: 1000 }) : undefined,
       ])
     }, 60_000)
     afterAll(async () => {
-      await Promise.all([one, two, timed, faulty].map((s) => s?.close()))
+      await Promise.all([one, two, timed, faulty, slow].map((s) => s?.close()))
     })
 
     const k = storyKit(() => one, latencyMs)
@@ -161,10 +171,9 @@ for (const latencyMs of [0, 500]) {
         ['agent', ADA, 'Let me check that for you'],
       ])
       expect(seenByVisitor.filter(([, , t]) => t === T.onHitlStoppedMessage)).toHaveLength(1)
-      expect(seenByVisitor.slice(-2)).toEqual([
-        ['visitor', '', 'thanks'],
-        ['bot', '', '<choice>'],
-      ])
+      const at = (text: string) => seenByVisitor.findIndex(([, , t]) => t === text)
+      expect(at('thanks')).toBeGreaterThan(at(T.onHitlStoppedMessage)) // back with the bot…
+      expect(seenByVisitor.at(-1)).toEqual(['bot', '', '<choice>']) // …which answers
       const operator = await kit.operatorTexts(chat.id)
       expect(operator.slice(1)).toEqual([
         ['visitor', 'my order is late'],
@@ -208,13 +217,12 @@ for (const latencyMs of [0, 500]) {
       expect((await v.view()).messages.every((m) => m.author !== 'agent')).toBe(true)
     })
 
-    it('transfer: the new operator becomes the agent, announced once (#13: reported twice by SalesIQ)', async () => {
-      const v = await k.visitor('Tara')
+    const transfer = async (v: Visitor) => {
       const chat = await k.escalate(v)
       await k.accept(chat.id)
       await k.status(v, 'agent')
       await k.seenText(v, T.onHumanAgentAssignedMessage)
-      // transfer.initiated, then accepted: transfer.accepted and attender.updated ~1 ms apart
+      // transfer.initiated, then accepted: SalesIQ reports transfer.accepted and attender.updated ~1 ms apart
       await k.control('POST', `/conversations/${chat.id}/transfer`, {
         operatorId: k.ids().busyOperatorId,
         resolve: 'accept',
@@ -224,6 +232,15 @@ for (const latencyMs of [0, 500]) {
       const m = await k.seenText(v, 'Ben here')
       expect([m.author, m.authorName]).toEqual(['agent', BEN])
       await k.settle()
+    }
+
+    it('transfer: the new operator becomes the agent', async () => {
+      await transfer(await k.visitor('Tara'))
+    })
+
+    it('#13 a transfer reported twice is announced once', async () => {
+      const v = await k.visitor('Theo')
+      await transfer(v)
       expect(await k.count(v, T.onHumanAgentAssignedMessage)).toBe(2) // Ada, then Ben: once each
     })
 
@@ -355,10 +372,23 @@ for (const latencyMs of [0, 500]) {
       await k.reply(first.id, 'First session here')
       await k.seenText(v, 'First session here')
       await k.complete(first.id)
-      await k.status(v, 'bot')
+      const { hitlConversationId: firstSession } = await k
+        .status(v, 'bot')
+        .then(() => v.view())
+        .then((x) => x.status)
       await v.say('talk to a human')
       const second = await k.chatOf(v, 2)
       expect(second.id).not.toBe(first.id)
+      // Active again, on a new hitl conversation. (The upstream conversation keeps the first agent's tags, as the
+      // plugin leaves them, so the status may name the earlier agent until the new one is assigned.)
+      await waitFor(
+        'the second session active',
+        async () => {
+          const now = (await v.view()).status
+          return now.status !== 'bot' && now.hitlConversationId && now.hitlConversationId !== firstSession
+        },
+        k.wait
+      )
       await waitFor('two handoff texts', async () => (await k.count(v, T.onHitlHandoffMessage)) === 2, k.wait)
       await k.accept(second.id, k.ids().busyOperatorId)
       await waitFor('Ben is the agent', async () => (await v.view()).status.agentName === BEN, k.wait)
@@ -391,33 +421,28 @@ for (const latencyMs of [0, 500]) {
       expect(transcript).toContain(`Bot: ${T.onHitlStoppedMessage}`)
       expect(transcript).not.toContain(`${v.name}: Earlier agent words`)
       expect(transcript).not.toContain('Bot: Earlier agent words')
-      if (transcript.includes('Earlier agent words')) expect(transcript).toContain(`${ADA}: Earlier agent words`)
+      // The earlier agent is named as such; if their words are repeated, they are theirs.
+      expect(transcript).toContain(ADA)
+      for (const line of transcript.split('\n').filter((l) => l.includes('Earlier agent words')))
+        expect(line.startsWith(ADA)).toBe(true)
     })
+    if (latencyMs === 500)
+      it('#13 at 1000 ms per bot→API call: the assignment and an operator’s early reply still reach the visitor', async () => {
+        const ks = storyKit(() => slow!, 1000)
+        const v = await ks.visitor('Slow')
+        await v.say('talk to a human')
+        const chat = await ks.chatOf(v)
+        await ks.accept(chat.id)
+        await ks.reply(chat.id, 'Early words')
+        const m = await ks.seenText(v, 'Early words')
+        expect([m.author, m.authorName]).toEqual(['agent', ADA])
+        await ks.seenText(v, T.onHumanAgentAssignedMessage)
+        expect(await ks.status(v, 'agent')).toMatchObject({ agentName: ADA })
+        await ks.settle()
+        expect(await ks.count(v, T.onHumanAgentAssignedMessage)).toBe(1)
+      })
   })
 }
-
-describe('#13 at 1000 ms per bot→API call', { timeout: 180_000 }, () => {
-  let slow: Stack
-  beforeAll(async () => {
-    slow = await manualStack({ botApiLatencyMs: 1000 })
-  }, 60_000)
-  afterAll(async () => slow?.close())
-
-  it('the assignment and an operator’s early reply still reach the visitor', async () => {
-    const k = storyKit(() => slow, 1000)
-    const v = await k.visitor('Slow')
-    await v.say('talk to a human')
-    const chat = await k.chatOf(v)
-    await k.accept(chat.id)
-    await k.reply(chat.id, 'Early words')
-    const m = await k.seenText(v, 'Early words')
-    expect([m.author, m.authorName]).toEqual(['agent', ADA])
-    await k.seenText(v, T.onHumanAgentAssignedMessage)
-    expect(await k.status(v, 'agent')).toMatchObject({ agentName: ADA })
-    await k.settle()
-    expect(await k.count(v, T.onHumanAgentAssignedMessage)).toBe(1)
-  })
-})
 
 const isFailure = (status: unknown) =>
   (typeof status === 'number' && status >= 400) || (typeof status === 'string' && /fail|error/i.test(status))

@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startStack, type Stack } from '../../sandbox/stack'
 import { ZohoEmulatorClient } from '../../sandbox/zoho/client'
-import { actionOk, waitFor } from '../harness/helpers'
+import { actionOk, botClient, waitFor } from '../harness/helpers'
 
 /**
  * SalesIQ → Botpress, through the real path: the Zoho emulator delivers signed webhooks to the public webhook URL,
@@ -68,10 +68,22 @@ const delivered = (event: string, chatId: string, count = 1) =>
 
 const operatorUser = (id: string) => bot().users.find((u) => u.tags.operatorId === id)
 
+/** What the HITL plugin writes once it has handled hitlAssigned (no operator message is held back after it). */
+async function pluginStoresAgent(conversationId: string, agentUserId: string) {
+  await botClient(stack).updateConversation({
+    id: conversationId,
+    tags: { 'hitl#upstream': 'conv_upstream', 'hitl#humanAgentId': agentUserId },
+  })
+}
+
 async function assignedChat(name: string) {
   const chat = await openChat(name)
   await zoho.accept(chat.chatId, operatorId())
-  await waitFor('hitlAssigned', async () => eventsOf(chat.conversationId, 'hitlAssigned').length > 0)
+  const [assigned] = await waitFor(
+    'hitlAssigned',
+    async () => eventsOf(chat.conversationId, 'hitlAssigned')[0] && eventsOf(chat.conversationId, 'hitlAssigned')
+  )
+  await pluginStoresAgent(chat.conversationId, String(assigned!.payload.userId))
   return chat
 }
 
@@ -242,7 +254,7 @@ describe('operator messages', () => {
 })
 
 describe('end of the chat', () => {
-  it('completed: a notice from the SalesIQ system user, then hitlStopped — once, even when redelivered', async () => {
+  it('completed: hitlStopped once, even when redelivered; the integration posts nothing itself by default', async () => {
     const chat = await assignedChat('Hank')
     await zoho.addWebhookFault({ action: 'duplicate', event: 'conversation.completed', count: 1 })
     await zoho.complete(chat.chatId)
@@ -250,24 +262,7 @@ describe('end of the chat', () => {
     await waitFor('hitlStopped', async () => eventsOf(chat.conversationId, 'hitlStopped')[0])
     await new Promise((r) => setTimeout(r, 200))
     expect(eventsOf(chat.conversationId, 'hitlStopped')).toHaveLength(1)
-    const notices = messagesOf(chat.conversationId).filter((m) => m.type === 'text')
-    expect(notices).toHaveLength(1)
-    const system = bot().users.find((u) => u.id === notices[0]!.userId)!
-    expect(system.tags.role).toBe('system')
-    expect(system.name).toBe('Zoho SalesIQ')
-    expect(new Date(notices[0]!.createdAt).getTime()).toBeLessThanOrEqual(
-      new Date(eventsOf(chat.conversationId, 'hitlStopped')[0]!.createdAt).getTime()
-    )
-  })
-
-  it('missed: the user is told nobody was available (configured text), then hitlStopped', async () => {
-    stack.pool.configuration = { ...base, missedChatMessage: 'Nobody is here, sorry!' }
-    const chat = await openChat('Ivy')
-    await zoho.miss(chat.chatId)
-    await waitFor('hitlStopped', async () => eventsOf(chat.conversationId, 'hitlStopped')[0])
-    const [notice] = messagesOf(chat.conversationId)
-    expect(notice!.payload).toEqual({ text: 'Nobody is here, sorry!' })
-    expect(bot().users.find((u) => u.id === notice!.userId)!.tags.role).toBe('system')
+    expect(messagesOf(chat.conversationId)).toHaveLength(0) // the plugin's own end notice is the one the user reads
   })
 
   it('rated and other events are acknowledged and change nothing', async () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { assignmentDelayMs, EARLY_ASSIGNMENT_DELAY_MS, HANDOVER_SETTLE_MS } from '../../src/hitl/assignment'
 import { realEmail } from '../../src/hitl/email'
 import { fileName } from '../../src/hitl/fetch-file'
 import { expiresInMs } from '../../src/zoho/oauth'
@@ -66,13 +65,5 @@ describe('file names', () => {
     expect(fileName('https://x.test/a/report.pdf?sig=1', 'Report', 'application/pdf')).toBe('report.pdf')
     expect(fileName('https://x.test/download?id=3', 'Invoice', 'application/pdf')).toBe('Invoice.pdf')
     expect(fileName('https://x.test/', undefined, 'image/png')).toBe('file.png')
-  })
-})
-
-describe('when hitlAssigned may land', () => {
-  it('waits the full early delay before startHitl returned, only the rest of a short settle after', () => {
-    expect(assignmentDelayMs({}, 10_000)).toBe(EARLY_ASSIGNMENT_DELAY_MS)
-    expect(assignmentDelayMs({ handedOverAt: '10000' }, 10_200)).toBe(HANDOVER_SETTLE_MS - 200)
-    expect(assignmentDelayMs({ handedOverAt: '10000' }, 20_000)).toBeUndefined()
   })
 })

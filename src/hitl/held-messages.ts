@@ -1,0 +1,46 @@
+import { isApiError } from '@botpress/sdk'
+import type * as bp from '.botpress'
+import { withConversationLock } from '../state/conversation-lock'
+
+/** A held message is stored by Botpress once due; a little later getOrCreateMessage finds it and the entry can go. */
+const FORGET_AFTER_DUE_MS = 60_000
+
+/**
+ * Creates a held-back (scheduled) operator message at most once per SalesIQ message key, although Botpress may not
+ * store a scheduled message until it is due (so getOrCreateMessage cannot see it meanwhile). The keys of held
+ * messages are recorded in conversation state; the conversation lock makes check, create and record one step across
+ * instances. `create` runs only for a key not already held. Returns false for a duplicate.
+ */
+export async function createHeldOnce(
+  client: bp.Client,
+  conversationId: string,
+  key: string,
+  dueAt: number,
+  create: () => Promise<unknown>
+): Promise<boolean> {
+  return withConversationLock(client, conversationId, async () => {
+    const ref = { type: 'conversation', id: conversationId, name: 'heldMessages' } as const
+    const keys = await client.getState(ref).then(
+      (r) => r.state.payload.keys,
+      (err) => {
+        if (isApiError(err) && err.type === 'ResourceNotFound') return {} as Record<string, number>
+        throw err
+      }
+    )
+    const now = Date.now()
+    if ((keys[key] ?? 0) > now - FORGET_AFTER_DUE_MS) return false
+    await create()
+    const kept = Object.fromEntries(Object.entries(keys).filter(([, due]) => due > now - FORGET_AFTER_DUE_MS))
+    await client.setState({ ...ref, payload: { keys: { ...kept, [key]: dueAt } }, expiry: 10 * 60_000 })
+    return true
+  })
+}
+
+/** Whether a key is held (scheduled, maybe not yet stored): a relay of the same message now would duplicate it. */
+export async function isHeld(client: bp.Client, conversationId: string, key: string): Promise<boolean> {
+  const keys = await client
+    .getState({ type: 'conversation', id: conversationId, name: 'heldMessages' })
+    .then((r) => r.state.payload.keys)
+    .catch(() => ({}) as Record<string, number>)
+  return (keys[key] ?? 0) > Date.now() - FORGET_AFTER_DUE_MS
+}
