@@ -45,14 +45,21 @@ export type Results = {
 
 export function figures(r: Results): Figure[] {
   const out: Figure[] = []
-  const rtt = 'one bare HTTP round trip to the emulator'
-  if (r.latency && r.floor) {
+  const sdk = 'SDK-only integration, same sessions, same run'
+  if (r.latency) {
     const v = r.latency.visitorRun.visitor.latency
     const o = r.latency.operatorRun.operator.latency
-    out.push(fig('visitorP50', `visitor → operator p50 (n=${v.n})`, v.p50, 'ms', r.floor.p50, `${rtt}, p50`))
-    out.push(fig('visitorP99', `visitor → operator p99`, v.p99, 'ms', r.floor.p99, `${rtt}, p99`))
-    out.push(fig('operatorP50', `operator → visitor p50 (n=${o.n})`, o.p50, 'ms', r.floor.p50, `${rtt}, p50`))
-    out.push(fig('operatorP99', `operator → visitor p99`, o.p99, 'ms', r.floor.p99, `${rtt}, p99`))
+    const fv = r.latency.sdkFloor.visitorRun.visitor.latency
+    const fo = r.latency.sdkFloor.operatorRun.operator.latency
+    out.push(fig('visitorP50', `visitor → operator p50 (n=${v.n})`, v.p50, 'ms', fv.p50, `${sdk}, p50`))
+    out.push(fig('visitorP99', `visitor → operator p99`, v.p99, 'ms', fv.p99, `${sdk}, p99`))
+    out.push(fig('operatorP50', `operator → visitor p50 (n=${o.n})`, o.p50, 'ms', fo.p50, `${sdk}, p50`))
+    out.push(fig('operatorP99', `operator → visitor p99`, o.p99, 'ms', fo.p99, `${sdk}, p99`))
+  }
+  if (r.floor) {
+    const rtt = 'one bare HTTP round trip to the emulator'
+    out.push(fig('roundTripP50', `for scale: ${rtt}, p50 (n=${r.floor.n})`, r.floor.p50, 'ms', undefined, '—'))
+    out.push(fig('roundTripP99', `for scale: ${rtt}, p99`, r.floor.p99, 'ms', undefined, '—'))
   }
   if (r.latency) {
     out.push(
@@ -109,8 +116,8 @@ export function figures(r: Results): Figure[] {
         `sustained relayed msgs/s, ${t.sessions} sessions, ${t.concurrency} in flight (lost ${lost}, duplicated ${dup})`,
         t.run.deliveredPerSec,
         'msg/s',
-        undefined,
-        '—'
+        t.sdkFloor.run.deliveredPerSec,
+        `${sdk} (lost ${t.sdkFloor.run.visitor.lost + t.sdkFloor.run.operator.lost}, duplicated ${t.sdkFloor.run.visitor.duplicated + t.sdkFloor.run.operator.duplicated})`
       )
     )
     out.push(
@@ -119,8 +126,8 @@ export function figures(r: Results): Figure[] {
         `integration CPU per relayed message (its core ${round(t.cpu.integration * 100, 0)} % busy; one core would carry ${Math.round(t.integrationBoundMsgPerSec)} msg/s)`,
         t.integrationCpuMsPerMessage,
         'ms',
-        undefined,
-        '—'
+        t.sdkFloor.cpuMsPerMessage,
+        `${sdk} (its core ${round(t.sdkFloor.cpu * 100, 0)} % busy)`
       )
     )
     out.push(

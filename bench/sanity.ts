@@ -9,6 +9,10 @@ export function sanityProblems(r: Results): string[] {
     ['latency/operator', r.latency?.operatorRun],
     ['tokens', r.tokens?.run],
     ['throughput', r.throughput?.run],
+    // The floor losing a message would make its figures meaningless (and point at the bench, not the integration).
+    ['latency/visitor, SDK floor', r.latency?.sdkFloor.visitorRun],
+    ['latency/operator, SDK floor', r.latency?.sdkFloor.operatorRun],
+    ['throughput, SDK floor', r.throughput?.sdkFloor.run],
   ]
   for (const [name, run] of runs) {
     if (!run) continue

@@ -69,6 +69,18 @@ export class LoadGenerator {
     return opened
   }
 
+  /**
+   * Waits until every open session's hitlAssigned reached the bot (it is scheduled after the plugin's activation),
+   * then `settleMs` more: until then the integration may still hold operator messages back for the plugin, which is
+   * the start of a session, not its steady state.
+   */
+  async steady(settleMs: number, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while ((this.observers.events.since().hitlAssigned ?? 0) < this.sessions.length && Date.now() < deadline)
+      await sleep(50)
+    await sleep(settleMs)
+  }
+
   async drive(opts: DriveOptions, sessions = this.sessions): Promise<DriveReport> {
     if (!sessions.length) throw new Error('open sessions first')
     const totalMessages = sessions.length * opts.messagesPerSession
