@@ -4,6 +4,7 @@ import type { ColdStartResult } from './phases/cold-start'
 import type { LatencyResult } from './phases/latency'
 import type { ThroughputResult } from './phases/throughput'
 import type { TokenResult } from './phases/tokens'
+import type { WholePathResult } from './phases/whole-path'
 
 export type Figure = {
   key: string
@@ -41,6 +42,7 @@ export type Results = {
   tokens?: TokenResult
   throughput?: ThroughputResult
   coldStart?: ColdStartResult
+  wholePath?: WholePathResult[]
 }
 
 export function figures(r: Results): Figure[] {
@@ -151,6 +153,83 @@ export function figures(r: Results): Figure[] {
         'MB',
         h.idle!.heapUsedMb,
         'idle heap after GC'
+      )
+    )
+  }
+  for (const w of r.wholePath ?? []) {
+    const at = `${w.botApiLatencyMs} ms per bot→API call`
+    const v = r.latency?.visitorRun.visitor.endToEnd
+    const o = r.latency?.operatorRun.operator.endToEnd
+    const alone = (what: string) => (r.latency ? `integration alone, ${what} (latency phase)` : '—')
+    const k = `path${w.botApiLatencyMs}`
+    out.push(
+      fig(
+        `${k}VisitorP50`,
+        `whole path visitor → operator through the bot, p50 (${at}, n=${w.visitor.n})`,
+        w.visitor.p50,
+        'ms',
+        v?.p50,
+        alone('bot message → SalesIQ, p50')
+      )
+    )
+    out.push(
+      fig(`${k}VisitorP99`, `whole path visitor → operator, p99 (${at})`, w.visitor.p99, 'ms', v?.p99, alone('p99'))
+    )
+    out.push(
+      fig(
+        `${k}OperatorP50`,
+        `whole path operator → visitor through the bot, p50 (${at}, n=${w.operator.n})`,
+        w.operator.p50,
+        'ms',
+        o?.p50,
+        alone('operator reply → hitl conversation, p50')
+      )
+    )
+    out.push(
+      fig(`${k}OperatorP99`, `whole path operator → visitor, p99 (${at})`, w.operator.p99, 'ms', o?.p99, alone('p99'))
+    )
+    const c = w.calls
+    out.push(
+      fig(
+        `${k}CallsVisitor`,
+        `Botpress calls per visitor message, whole path (${at}): the bot's (the integration's: ${round(c.visitor.integration)})`,
+        c.visitor.bot,
+        'calls',
+        undefined,
+        '—'
+      )
+    )
+    out.push(
+      fig(
+        `${k}CallsOperator`,
+        `Botpress calls per operator message, whole path (${at}): the bot's (the integration's: ${round(c.operator.integration)})`,
+        c.operator.bot,
+        'calls',
+        undefined,
+        '—'
+      )
+    )
+    const { eager, later } = w.activation
+    const steady = 'an operator message in steady state (above), p50'
+    const active = (m: Summary | undefined) => (m ? `; accepting once the session is active: ${round(m.p50)} ms` : '')
+    out.push(
+      fig(
+        `${k}Joined`,
+        `"agent joined" shown after the operator accepts the moment the chat appears (${at}, n=${eager.joined.n}, p50${active(later?.joined)})`,
+        eager.joined.p50,
+        'ms',
+        w.operator.p50,
+        steady
+      )
+    )
+    out.push(
+      fig(
+        `${k}FirstReply`,
+        `first reply shown, sent right after that accept (${at}, p50${active(later?.firstReply)})`,
+        eager.firstReply.p50,
+        'ms',
+        w.operator.p50,
+        steady
       )
     )
   }

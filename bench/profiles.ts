@@ -10,12 +10,14 @@ export const PROFILES = {
     tokens: { lifetimeSec: 60, lifetimes: 4, intervalMs: 100, instances: 2 },
     throughput: { sessions: 1000, messagesPerSession: 6, concurrency: 64, instances: 1, steadyMs: 6000 },
     coldStartRuns: 7,
+    wholePath: { latencies: [0, 500, 1000], escalations: 3, later: true, samples: 20, steadyMs: 6000 },
   },
   quick: {
-    floorSamples: 300,
-    latency: { sessions: 10, samples: 300, warmup: 50, steadyMs: 1000 },
+    floorSamples: 150,
+    latency: { sessions: 10, samples: 150, warmup: 30, steadyMs: 1000 },
     tokens: { lifetimeSec: 2, lifetimes: 3, intervalMs: 50, instances: 2 },
-    throughput: { sessions: 100, messagesPerSession: 4, concurrency: 32, instances: 1, steadyMs: 6000 },
+    throughput: { sessions: 100, messagesPerSession: 4, concurrency: 32, instances: 1, steadyMs: 1000 },
     coldStartRuns: 2,
+    wholePath: { latencies: [0], escalations: 1, later: false, samples: 10, steadyMs: 1000 },
   },
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (full, minutes) / `npm run bench -- --quick` (CI, under a minute, exits non-zero when a figure is
  * insane). Runs the built integration (`npm run build` first) against the emulators on 127.0.0.1, prints a table and
- * writes bench/results.json (bench/results.quick.json for --quick). `--only=latency,tokens,throughput,cold` picks phases;
+ * writes bench/results.json (bench/results.quick.json for --quick). `--only=latency,tokens,throughput,path,cold` picks phases;
  * `--profile` writes CPU profiles of the integration during the throughput phase (bench/profiles/) and prints a summary.
  */
 import { writeFileSync } from 'node:fs'
@@ -13,6 +13,7 @@ import { coldStartPhase } from './phases/cold-start'
 import { latencyPhase } from './phases/latency'
 import { throughputPhase } from './phases/throughput'
 import { tokenPhase } from './phases/tokens'
+import { wholePathPhases } from './phases/whole-path'
 import { machine } from './proc'
 import { disableProfiling, enableProfiling, summarizeProfiles } from './profile'
 import { PROFILES } from './profiles'
@@ -67,6 +68,11 @@ async function main() {
       for (const [fn, ms] of summary.byFunction)
         console.error(`  ${((100 * ms) / summary.totalMs).toFixed(1).padStart(5)}%  ${fn}`)
     }
+  }
+  if (want('path')) {
+    const { latencies, ...opts } = p.wholePath
+    log(`whole path through the sandbox's bot at ${latencies.join(', ')} ms per bot→API call`)
+    r.wholePath = await wholePathPhases(latencies, opts)
   }
   if (want('cold')) {
     log('cold start and bundle size')

@@ -40,6 +40,8 @@ export function sanityProblems(r: Results): string[] {
     check(r.throughput.run.deliveredPerSec > 20, `only ${r.throughput.run.deliveredPerSec.toFixed(1)} msg/s`)
     check(r.throughput.memory.afterLoad.rssKb < 512 * 1024, 'integration RSS over 512 MB')
   }
+  for (const w of r.wholePath ?? [])
+    check(!w.duplicated, `whole path at ${w.botApiLatencyMs} ms: ${w.duplicated} message(s) duplicated`)
   if (r.coldStart) check(r.coldStart.coldStartMs < 5000, `cold start ${r.coldStart.coldStartMs.toFixed(0)} ms`)
   return problems
 }
