@@ -1,6 +1,7 @@
 import type { Summary } from './load/stats'
 import { round } from './load/stats'
 import type { ColdStartResult } from './phases/cold-start'
+import type { ForeignResult } from './phases/foreign'
 import type { LatencyResult } from './phases/latency'
 import type { ThroughputResult } from './phases/throughput'
 import type { TokenResult } from './phases/tokens'
@@ -43,6 +44,17 @@ export type Results = {
   throughput?: ThroughputResult
   coldStart?: ColdStartResult
   wholePath?: WholePathResult[]
+  foreign?: ForeignResult
+}
+
+/**
+ * A SalesIQ chat this bot never opened (issue #14.5): one lookup tells it is not ours. While it is young it may still
+ * be one a startHitl is mapping (the integration gives that 30 s), so a repeat costs that lookup again; an older
+ * chat is known not to be ours: nothing.
+ */
+export const BOTPRESS_FLOOR_FOREIGN = {
+  first: 1,
+  repeated: (afterMs: number) => (afterMs > 30_000 ? 0 : 1),
 }
 
 export function figures(r: Results): Figure[] {
@@ -153,6 +165,31 @@ export function figures(r: Results): Figure[] {
         'MB',
         h.idle!.heapUsedMb,
         'idle heap after GC'
+      )
+    )
+  }
+  if (r.foreign) {
+    const f = r.foreign
+    out.push(
+      fig(
+        'foreignFirst',
+        `Botpress API calls per foreign delivery, first (${f.chats} website chats opened and assigned, ${f.first.deliveries} deliveries)`,
+        f.first.perDelivery,
+        'calls',
+        BOTPRESS_FLOOR_FOREIGN.first,
+        '1: listConversations(tags.chatId) finds nothing'
+      )
+    )
+    out.push(
+      fig(
+        'foreignRepeated',
+        `Botpress API calls per foreign delivery, repeated (the same chats' assignment ${round(f.repeatAfterMs / 1000, 0)} s after they opened, ${f.repeated.deliveries} deliveries)`,
+        f.repeated.perDelivery,
+        'calls',
+        BOTPRESS_FLOOR_FOREIGN.repeated(f.repeatAfterMs),
+        BOTPRESS_FLOOR_FOREIGN.repeated(f.repeatAfterMs)
+          ? '1: a chat under 30 s old may be one a startHitl is still mapping'
+          : '0: older than 30 s, the chat is known not to be ours'
       )
     )
   }

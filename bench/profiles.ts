@@ -10,6 +10,7 @@ export const PROFILES = {
     tokens: { lifetimeSec: 60, lifetimes: 4, intervalMs: 100, instances: 2 },
     throughput: { sessions: 1000, messagesPerSession: 6, concurrency: 64, instances: 1, steadyMs: 6000 },
     coldStartRuns: 7,
+    foreign: { chats: 200, repeats: 3, repeatAfterMs: 35_000 },
     wholePath: { latencies: [0, 500, 1000], escalations: 3, later: true, samples: 20, steadyMs: 6000 },
   },
   quick: {
@@ -18,6 +19,7 @@ export const PROFILES = {
     tokens: { lifetimeSec: 2, lifetimes: 3, intervalMs: 50, instances: 2 },
     throughput: { sessions: 100, messagesPerSession: 4, concurrency: 32, instances: 1, steadyMs: 1000 },
     coldStartRuns: 2,
+    foreign: { chats: 20, repeats: 2, repeatAfterMs: 0 },
     wholePath: { latencies: [0], escalations: 1, later: false, samples: 10, steadyMs: 1000 },
   },
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (full, minutes) / `npm run bench -- --quick` (CI, under a minute, exits non-zero when a figure is
  * insane). Runs the built integration (`npm run build` first) against the emulators on 127.0.0.1, prints a table and
- * writes bench/results.json (bench/results.quick.json for --quick). `--only=latency,tokens,throughput,path,cold` picks phases;
+ * writes bench/results.json (bench/results.quick.json for --quick). `--only=latency,tokens,throughput,foreign,path,cold` picks phases;
  * `--profile` writes CPU profiles of the integration during the throughput phase (bench/profiles/) and prints a summary.
  */
 import { writeFileSync } from 'node:fs'
@@ -10,6 +10,7 @@ import { placeSelf } from './cpu'
 import { figures, table, type Results } from './figures'
 import { bareRoundTrip } from './phases/floor'
 import { coldStartPhase } from './phases/cold-start'
+import { foreignPhase } from './phases/foreign'
 import { latencyPhase } from './phases/latency'
 import { throughputPhase } from './phases/throughput'
 import { tokenPhase } from './phases/tokens'
@@ -68,6 +69,10 @@ async function main() {
       for (const [fn, ms] of summary.byFunction)
         console.error(`  ${((100 * ms) / summary.totalMs).toFixed(1).padStart(5)}%  ${fn}`)
     }
+  }
+  if (want('foreign')) {
+    log(`foreign chats: ${p.foreign.chats} website chats, each assignment delivered ${p.foreign.repeats} more times`)
+    r.foreign = await foreignPhase(p.foreign)
   }
   if (want('path')) {
     const { latencies, ...opts } = p.wholePath

@@ -1,4 +1,4 @@
-import type { Results } from './figures'
+import { BOTPRESS_FLOOR_FOREIGN, type Results } from './figures'
 import type { DriveReport } from './load/generator'
 
 /** What `--quick` insists on (CI): nothing lost or duplicated, the floors roughly met, nothing absurd. */
@@ -39,6 +39,18 @@ export function sanityProblems(r: Results): string[] {
   if (r.throughput) {
     check(r.throughput.run.deliveredPerSec > 20, `only ${r.throughput.run.deliveredPerSec.toFixed(1)} msg/s`)
     check(r.throughput.memory.afterLoad.rssKb < 512 * 1024, 'integration RSS over 512 MB')
+  }
+  if (r.foreign) {
+    // The key cache's read (once per instance and minute) rides on the first deliveries: a little over 1.
+    const { first, repeated } = r.foreign
+    check(
+      first.perDelivery <= 1.1,
+      `${first.perDelivery.toFixed(2)} Botpress calls per first foreign delivery (floor 1)`
+    )
+    check(
+      repeated.perDelivery <= 0.05,
+      `${repeated.perDelivery.toFixed(2)} Botpress calls per repeated foreign delivery (floor 0)`
+    )
   }
   for (const w of r.wholePath ?? [])
     check(!w.duplicated, `whole path at ${w.botApiLatencyMs} ms: ${w.duplicated} message(s) duplicated`)
