@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.botpress/', 'bench/results.json', 'sandbox/web/vendor/'] },
+  { ignores: ['node_modules/', '.botpress/', 'bench/results.json', 'bench/profiles/', 'sandbox/web/vendor/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

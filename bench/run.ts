@@ -18,6 +18,7 @@ import { wholePathPhases } from './phases/whole-path'
 import { machine } from './proc'
 import { disableProfiling, enableProfiling, summarizeProfiles } from './profile'
 import { PROFILES } from './profiles'
+import { buildSdkFloor } from './sdk-floor/swap'
 import { sanityProblems } from './sanity'
 import { benchStack } from './stack'
 
@@ -61,13 +62,25 @@ async function main() {
     r.throughput = await throughputPhase(p.throughput)
     disableProfiling()
     if (profileDir) {
-      const summary = summarizeProfiles(profileDir)
-      log(`integration CPU profile (${profileDir}), ${summary.totalMs.toFixed(0)} ms sampled; self time by module:`)
-      for (const [where, ms] of summary.byModule)
-        console.error(`  ${((100 * ms) / summary.totalMs).toFixed(1).padStart(5)}%  ${where}`)
-      console.error('  by function:')
-      for (const [fn, ms] of summary.byFunction)
-        console.error(`  ${((100 * ms) / summary.totalMs).toFixed(1).padStart(5)}%  ${fn}`)
+      const t = r.throughput
+      const floorBundle = await buildSdkFloor()
+      for (const [who, pid, bundle] of [
+        ['integration', t.pids.ours, undefined],
+        ['SDK-only floor', t.pids.sdkFloor, floorBundle],
+      ] as const) {
+        const summary = summarizeProfiles(profileDir, { pids: [pid], bundle })
+        const pct = (ms: number) => `${((100 * ms) / summary.totalMs).toFixed(1).padStart(5)}%`
+        log(
+          `${who} CPU profile (${profileDir}/${pid}.cpuprofile), ${summary.totalMs.toFixed(0)} ms busy (+${summary.idleMs.toFixed(0)} ms idle) sampled; self time:`
+        )
+        console.error(`  ${pct(summary.underOursMs)}  with our code on the stack (inclusive: what it calls too)`)
+        console.error('  by owner of the frame:')
+        for (const [owner, ms] of summary.byOwner) console.error(`  ${pct(ms)}  ${owner}`)
+        console.error('  by module:')
+        for (const [where, ms] of summary.byModule) console.error(`  ${pct(ms)}  ${where}`)
+        console.error('  by function:')
+        for (const [fn, ms] of summary.byFunction) console.error(`  ${pct(ms)}  ${fn}`)
+      }
     }
   }
   if (want('foreign')) {

@@ -1,6 +1,7 @@
 import { enableHeapProbe, heapAfterGc, type Heap } from '../heap'
 import { LoadGenerator, sleep, type DriveReport } from '../load/generator'
 import { cpuSecondsOf, memoryOf } from '../proc'
+import { startProfiling } from '../profile'
 import { handToSdkFloor } from '../sdk-floor/swap'
 import { benchStack } from '../stack'
 
@@ -23,10 +24,13 @@ export type ThroughputResult = {
   cpu: { integration: number; emulatorsAndGenerator: number }
   /** The same load on the same sessions through the SDK-only floor (bench/sdk-floor/). */
   sdkFloor: { run: DriveReport; cpuMsPerMessage: number; cpu: number }
+  /** The two processes measured (their CPU profiles, with --profile, are <pid>.cpuprofile). */
+  pids: { ours: number; sdkFloor: number }
 }
 
 /** The mixed load, with the CPU the process `pid` used per relayed message. */
 async function measuredDrive(load: LoadGenerator, pid: number, opts: Parameters<typeof throughputPhase>[0]) {
+  startProfiling(pid) // with --profile
   const before = cpuSecondsOf(pid)
   const run = await load.drive({
     messagesPerSession: opts.messagesPerSession,
@@ -96,6 +100,7 @@ export async function throughputPhase(opts: {
       integrationBoundMsgPerSec: relayed / integrationCpu,
       cpu,
       sdkFloor: { run: floor.run, cpuMsPerMessage: floor.cpuMsPerMessage, cpu: floor.cpu },
+      pids: { ours: pid, sdkFloor: floorPid },
     }
   } finally {
     load.close()
