@@ -14,10 +14,10 @@ export const PROFILES = {
     wholePath: { latencies: [0, 500, 1000], escalations: 3, later: true, samples: 20, steadyMs: 6000 },
   },
   quick: {
-    floorSamples: 150,
-    latency: { sessions: 10, samples: 150, warmup: 30, steadyMs: 1000 },
+    floorSamples: 100,
+    latency: { sessions: 10, samples: 60, warmup: 20, steadyMs: 1000 },
     tokens: { lifetimeSec: 2, lifetimes: 3, intervalMs: 50, instances: 2 },
-    throughput: { sessions: 100, messagesPerSession: 4, concurrency: 32, instances: 1, steadyMs: 1000 },
+    throughput: { sessions: 60, messagesPerSession: 4, concurrency: 32, instances: 1, steadyMs: 1000 },
     coldStartRuns: 2,
     foreign: { chats: 20, repeats: 2, repeatAfterMs: 0 },
     wholePath: { latencies: [0], escalations: 1, later: false, samples: 10, steadyMs: 1000 },

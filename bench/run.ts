@@ -47,10 +47,21 @@ async function main() {
     log(`latency: ${p.latency.samples} messages each way, one at a time`)
     r.latency = await latencyPhase(p.latency)
   }
-  if (want('tokens')) {
+  // Both phases mostly wait (tokens: traffic paced to the token lifetime; the whole path: the hold-back's delays), so
+  // --quick runs them side by side to stay short; the full run keeps them apart.
+  const tokens = async () => {
+    if (!want('tokens')) return
     log(`tokens: ${p.tokens.lifetimes} lifetimes of ${p.tokens.lifetimeSec} s`)
     r.tokens = await tokenPhase(p.tokens)
   }
+  const wholePathRun = async () => {
+    if (!want('path')) return
+    const { latencies, ...opts } = p.wholePath
+    log(`whole path through the sandbox's bot at ${latencies.join(', ')} ms per bot→API call`)
+    r.wholePath = await wholePathPhases(latencies, opts)
+  }
+  if (quick) await Promise.all([tokens(), wholePathRun()])
+  else await tokens()
   if (want('throughput')) {
     log(
       `throughput: ${p.throughput.sessions} sessions × ${p.throughput.messagesPerSession} messages, ${p.throughput.concurrency} in flight`
@@ -87,11 +98,7 @@ async function main() {
     log(`foreign chats: ${p.foreign.chats} website chats, each assignment delivered ${p.foreign.repeats} more times`)
     r.foreign = await foreignPhase(p.foreign)
   }
-  if (want('path')) {
-    const { latencies, ...opts } = p.wholePath
-    log(`whole path through the sandbox's bot at ${latencies.join(', ')} ms per bot→API call`)
-    r.wholePath = await wholePathPhases(latencies, opts)
-  }
+  if (!quick) await wholePathRun()
   if (want('cold')) {
     log('cold start and bundle size')
     r.coldStart = await coldStartPhase(p.coldStartRuns)
