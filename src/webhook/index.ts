@@ -40,8 +40,6 @@ async function onGet(props: bp.HandlerProps, req: Request): Promise<Response> {
   return oauthPage(200, 'Zoho SalesIQ HITL', ['This is the webhook of a Botpress integration.'])
 }
 
-const isRoutine = (outcome: string) => outcome.startsWith('relayed ') && !outcome.includes(' due in ')
-
 /** Authenticate, parse, act. Bad input gets a 4xx and changes nothing; a failure while acting gets a 5xx, so
  *  SalesIQ redelivers later (every action is idempotent). */
 async function onDelivery(props: bp.HandlerProps, req: Request): Promise<Response> {
@@ -69,3 +67,6 @@ async function onDelivery(props: bp.HandlerProps, req: Request): Promise<Respons
     return fail(500, 'temporary failure')
   }
 }
+
+/** A message relayed at once (not held back for the plugin): the outcome of most deliveries. */
+const isRoutine = (outcome: string) => outcome.startsWith('relayed ') && !outcome.includes(' due in ')
