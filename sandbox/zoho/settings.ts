@@ -44,6 +44,16 @@ export const settingsSchema = z
     closeClosedConversation: z.enum(['error', 'idempotent']),
     /** Largest file the visitor API accepts (Zoho: 50 MB); lower it to test 1027 without sending 50 MB. */
     maxUploadBytes: z.number().int().positive(),
+    /** Operators' offline `status_code` is undocumented ("1" available and "3" busy are): the code to send, null = none. */
+    offlineStatusCode: z.string().min(1).nullable(),
+    /**
+     * How apps show `business_hours` (undocumented beyond a true/false on create): 'status' = `{enabled, status:
+     * "open"|"closed"}`, 'boolean' = just `true|false` (inside or outside not shown), 'schedule' = `{enabled, timezone,
+     * timings: [{day, from, to}]}`.
+     */
+    businessHoursShape: z.enum(['status', 'boolean', 'schedule']),
+    /** `leavemessage` is documented as POST, the Mobilisten SDK uses PUT (A3): which ones this portal accepts. */
+    leaveMessageMethods: z.enum(['both', 'post', 'put']),
     /** ((emulator-only)) base URL used in attachment links and `accounts-server`; defaults to the listen URL. */
     publicUrl: z.string().url().optional(),
   })
@@ -72,6 +82,9 @@ export const defaultSettings: ZohoEmulatorSettings = {
   attachmentUrlsPublic: false,
   closeClosedConversation: 'error',
   maxUploadBytes: 50 * 1024 * 1024,
+  offlineStatusCode: '0',
+  businessHoursShape: 'status',
+  leaveMessageMethods: 'both',
 }
 
 export const settingsPatchSchema = settingsSchema.partial()
