@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto'
+import type * as bp from '.botpress'
+import { operatorUserId } from '../hitl/operators'
+import { findHitlConversation } from '../webhook/find-conversation'
+import { newOwner, type Delivery } from '../zoho/webhook-payload'
+
+/** A claim whose handler never finished (crash, Botpress error) may be taken over by SalesIQ's redelivery. */
+const CLAIM_STALE_MS = 15_000
+
+/**
+ * `conversation.rated` → the integration's `chatRated` event on the hitl conversation of that chat; chats this
+ * integration did not open are left alone. Once per delivery on any instance: a conversation-state claim
+ * (getOrSetState is atomic) keyed by the delivery's event_time; a later rating (feedback after the stars) replaces
+ * it, an older one is stale.
+ */
+export async function onRated(props: bp.CommonHandlerProps, delivery: Delivery): Promise<string> {
+  const conversation = await findHitlConversation(props.client, delivery.chatId, delivery.visitorChatId)
+  if (!conversation) return 'chat not opened by this integration'
+  const { entity } = delivery
+  if (entity.rating === undefined && !entity.feedback?.trim()) return 'no rating nor feedback in the payload'
+
+  const claim = await claimRating(props.client, conversation.id, delivery)
+  if (claim.outcome !== 'won') return claim.outcome
+
+  const owner = newOwner(entity, delivery.event)
+  const operatorId = owner?.id ?? conversation.tags.operatorId
+  const agentUserId = owner ? await operatorUserId(props, owner) : undefined
+  await props.client.createEvent({
+    type: 'chatRated',
+    payload: {
+      conversationId: conversation.id,
+      chatId: delivery.chatId,
+      ...(conversation.tags.userId ? { userId: conversation.tags.userId } : {}),
+      ...(entity.rating !== undefined ? { rating: entity.rating } : {}),
+      ...(entity.feedback?.trim() ? { feedback: entity.feedback.trim() } : {}),
+      ...(operatorId ? { operatorId } : {}),
+      ...(owner?.name ? { operatorName: owner.name } : {}),
+      ...(agentUserId ? { agentUserId } : {}),
+    },
+    conversationId: conversation.id,
+  })
+  await claim.finish()
+  props.logger.forBot().info(`SalesIQ chat ${delivery.chatId} was rated: chatRated on conversation ${conversation.id}`)
+  return 'chatRated emitted'
+}
+
+type RatingClaim = { outcome: 'won' | 'duplicate' | 'stale'; finish(): Promise<void> }
+
+async function claimRating(client: bp.Client, conversationId: string, delivery: Delivery): Promise<RatingClaim> {
+  const ref = { type: 'conversation', id: conversationId, name: 'ratingClaim' } as const
+  const { entity } = delivery
+  // event_time identifies the delivery (§5); without one, what was rated does.
+  const key = delivery.eventTime ? `t${delivery.eventTime}` : `r${entity.rating ?? ''}|${entity.feedback ?? ''}`
+  const mine = { key, eventTime: delivery.eventTime, nonce: randomUUID(), at: Date.now() }
+  const finish = async () => {
+    await client.setState({ ...ref, payload: { ...mine, done: true } })
+  }
+  const none = { finish: async () => undefined }
+
+  const { state } = await client.getOrSetState({ ...ref, payload: mine })
+  const held = state.payload
+  if (held.nonce === mine.nonce) return { outcome: 'won', finish }
+  if (held.key === key) {
+    if (held.done || Date.now() - held.at < CLAIM_STALE_MS) return { outcome: 'duplicate', ...none }
+  } else if (held.eventTime > delivery.eventTime) return { outcome: 'stale', ...none }
+  // A newer rating, or an unfinished stale claim of this one: take it, and act only if ours is what was stored.
+  await client.setState({ ...ref, payload: mine })
+  const { state: after } = await client.getState(ref)
+  return after.payload.nonce === mine.nonce ? { outcome: 'won', finish } : { outcome: 'duplicate', ...none }
+}
