@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type * as bp from '.botpress'
 import { operatorUserId } from '../hitl/operators'
-import { findHitlConversation } from '../webhook/find-conversation'
+import { findHitlConversation, type HitlConversation } from '../webhook/find-conversation'
 import { newOwner, type Delivery } from '../zoho/webhook-payload'
 
 /** A claim whose handler never finished (crash, Botpress error) may be taken over by SalesIQ's redelivery. */
@@ -16,12 +16,25 @@ const CLAIM_STALE_MS = 15_000
 export async function onRated(props: bp.CommonHandlerProps, delivery: Delivery): Promise<string> {
   const conversation = await findHitlConversation(props.client, delivery.chatId, delivery.visitorChatId)
   if (!conversation) return 'chat not opened by this integration'
-  const { entity } = delivery
-  if (entity.rating === undefined && !entity.feedback?.trim()) return 'no rating nor feedback in the payload'
+  if (delivery.entity.rating === undefined && !delivery.entity.feedback?.trim())
+    return 'no rating nor feedback in the payload'
 
   const claim = await claimRating(props.client, conversation.id, delivery)
   if (claim.outcome !== 'won') return claim.outcome
 
+  try {
+    await emit(props, conversation, delivery)
+  } catch (err) {
+    await claim.release() // SalesIQ's redelivery (we answer 5xx) may then emit it at once
+    throw err
+  }
+  await claim.finish()
+  props.logger.forBot().info(`SalesIQ chat ${delivery.chatId} was rated: chatRated on conversation ${conversation.id}`)
+  return 'chatRated emitted'
+}
+
+async function emit(props: bp.CommonHandlerProps, conversation: HitlConversation, delivery: Delivery) {
+  const { entity } = delivery
   const owner = newOwner(entity, delivery.event)
   const operatorId = owner?.id ?? conversation.tags.operatorId
   const agentUserId = owner ? await operatorUserId(props, owner) : undefined
@@ -39,12 +52,9 @@ export async function onRated(props: bp.CommonHandlerProps, delivery: Delivery):
     },
     conversationId: conversation.id,
   })
-  await claim.finish()
-  props.logger.forBot().info(`SalesIQ chat ${delivery.chatId} was rated: chatRated on conversation ${conversation.id}`)
-  return 'chatRated emitted'
 }
 
-type RatingClaim = { outcome: 'won' | 'duplicate' | 'stale'; finish(): Promise<void> }
+type RatingClaim = { outcome: 'won' | 'duplicate' | 'stale'; finish(): Promise<void>; release(): Promise<void> }
 
 async function claimRating(client: bp.Client, conversationId: string, delivery: Delivery): Promise<RatingClaim> {
   const ref = { type: 'conversation', id: conversationId, name: 'ratingClaim' } as const
@@ -52,19 +62,26 @@ async function claimRating(client: bp.Client, conversationId: string, delivery: 
   // event_time identifies the delivery (§5); without one, what was rated does.
   const key = delivery.eventTime ? `t${delivery.eventTime}` : `r${entity.rating ?? ''}|${entity.feedback ?? ''}`
   const mine = { key, eventTime: delivery.eventTime, nonce: randomUUID(), at: Date.now() }
-  const finish = async () => {
-    await client.setState({ ...ref, payload: { ...mine, done: true } })
+  const won = {
+    outcome: 'won' as const,
+    finish: async () => {
+      await client.setState({ ...ref, payload: { ...mine, done: true } })
+    },
+    // A claim dated 0 is stale at once: the next copy of this delivery takes it over.
+    release: async () => {
+      await client.setState({ ...ref, payload: { ...mine, at: 0 } }).catch(() => undefined)
+    },
   }
-  const none = { finish: async () => undefined }
+  const none = { finish: async () => undefined, release: async () => undefined }
 
   const { state } = await client.getOrSetState({ ...ref, payload: mine })
   const held = state.payload
-  if (held.nonce === mine.nonce) return { outcome: 'won', finish }
+  if (held.nonce === mine.nonce) return won
   if (held.key === key) {
     if (held.done || Date.now() - held.at < CLAIM_STALE_MS) return { outcome: 'duplicate', ...none }
   } else if (held.eventTime > delivery.eventTime) return { outcome: 'stale', ...none }
   // A newer rating, or an unfinished stale claim of this one: take it, and act only if ours is what was stored.
   await client.setState({ ...ref, payload: mine })
   const { state: after } = await client.getState(ref)
-  return after.payload.nonce === mine.nonce ? { outcome: 'won', finish } : { outcome: 'duplicate', ...none }
+  return after.payload.nonce === mine.nonce ? won : { outcome: 'duplicate', ...none }
 }
