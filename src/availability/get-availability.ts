@@ -30,7 +30,9 @@ export const getAvailability: bp.IntegrationProps['actions']['getAvailability'] 
   if (ttl > 0) {
     if (cache.size > 1000) cache.clear()
     cache.set(key, { until: Date.now() + ttl, value })
-    value.catch(() => cache.delete(key))
+    value.catch(() => {
+      if (cache.get(key)?.value === value) cache.delete(key)
+    })
   }
   return value
 }
