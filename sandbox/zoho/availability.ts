@@ -6,7 +6,9 @@ import type { ZohoEmulatorSettings } from './settings'
  * `chat_waiting_queue`; operators' offline `status_code`).
  */
 
-type Shapes = Pick<ZohoEmulatorSettings, 'businessHoursShape' | 'offlineStatusCode'>
+export type AvailabilityShapes = Pick<ZohoEmulatorSettings, 'businessHoursShape' | 'offlineStatusCode'>
+type Shapes = AvailabilityShapes
+export const DEFAULT_SHAPES: AvailabilityShapes = { businessHoursShape: 'status', offlineStatusCode: '0' }
 
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']
 const hhmm = (minutes: number) =>

@@ -30,6 +30,16 @@ export const settingsSchema = z
     webhookVersionAsString: z.boolean(),
     /** Real traffic: attender.updated can arrive ~100 ms after the open-conversation call returns. */
     autoAssignDelayMs: z.number().int().nonnegative(),
+    /** Operators' offline `status_code` is undocumented ("1" available and "3" busy are): the code to send, null = none. */
+    offlineStatusCode: z.string().min(1).nullable(),
+    /**
+     * How apps show `business_hours` (undocumented beyond a true/false on create): 'status' = `{enabled, status:
+     * "open"|"closed"}`, 'boolean' = just `true|false` (inside or outside not shown), 'schedule' = `{enabled, timezone,
+     * timings: [{day, from, to}]}`.
+     */
+    businessHoursShape: z.enum(['status', 'boolean', 'schedule']),
+    /** `leavemessage` is documented as POST, the Mobilisten SDK uses PUT (A3): which ones this portal accepts. */
+    leaveMessageMethods: z.enum(['both', 'post', 'put']),
     /** Zoho's HEAD check on webhook create/update: 200 required, 5 s read timeout. */
     headCheckTimeoutMs: z.number().int().positive(),
     /** Zobot/widget webhooks refuse URLs with an explicit port; off by default because sandbox URLs carry ports. */
@@ -44,16 +54,6 @@ export const settingsSchema = z
     closeClosedConversation: z.enum(['error', 'idempotent']),
     /** Largest file the visitor API accepts (Zoho: 50 MB); lower it to test 1027 without sending 50 MB. */
     maxUploadBytes: z.number().int().positive(),
-    /** Operators' offline `status_code` is undocumented ("1" available and "3" busy are): the code to send, null = none. */
-    offlineStatusCode: z.string().min(1).nullable(),
-    /**
-     * How apps show `business_hours` (undocumented beyond a true/false on create): 'status' = `{enabled, status:
-     * "open"|"closed"}`, 'boolean' = just `true|false` (inside or outside not shown), 'schedule' = `{enabled, timezone,
-     * timings: [{day, from, to}]}`.
-     */
-    businessHoursShape: z.enum(['status', 'boolean', 'schedule']),
-    /** `leavemessage` is documented as POST, the Mobilisten SDK uses PUT (A3): which ones this portal accepts. */
-    leaveMessageMethods: z.enum(['both', 'post', 'put']),
     /** ((emulator-only)) base URL used in attachment links and `accounts-server`; defaults to the listen URL. */
     publicUrl: z.string().url().optional(),
   })
@@ -75,6 +75,9 @@ export const defaultSettings: ZohoEmulatorSettings = {
   webhookTimeoutMs: 5000,
   webhookVersionAsString: false,
   autoAssignDelayMs: 100,
+  offlineStatusCode: '0',
+  businessHoursShape: 'status',
+  leaveMessageMethods: 'both',
   headCheckTimeoutMs: 5000,
   rejectUrlsWithPort: false,
   autoConsent: false,
@@ -82,9 +85,6 @@ export const defaultSettings: ZohoEmulatorSettings = {
   attachmentUrlsPublic: false,
   closeClosedConversation: 'error',
   maxUploadBytes: 50 * 1024 * 1024,
-  offlineStatusCode: '0',
-  businessHoursShape: 'status',
-  leaveMessageMethods: 'both',
 }
 
 export const settingsPatchSchema = settingsSchema.partial()

@@ -1,15 +1,18 @@
+import {
+  businessHoursView,
+  DEFAULT_SHAPES,
+  operatorStatusView,
+  waitingQueueView,
+  type AvailabilityShapes,
+} from './availability'
 import type { ZohoStore } from './store'
 import type { App, ChatMessage, ChatState, Conversation, Department, Operator, Visitor, Webhook } from './model'
 import { ms } from './ids'
 import { operatorName } from './seed'
-import { businessHoursView, operatorStatusView, waitingQueueView } from './availability'
-import { defaultSettings, type ZohoEmulatorSettings } from './settings'
-
-type AvailabilityShapes = Pick<ZohoEmulatorSettings, 'businessHoursShape' | 'offlineStatusCode'>
 
 /** Zoho's wire shapes of the stored records (REST v2 and visitor API). Every timestamp: epoch ms as a string. */
 
-export function appView(a: App, store: ZohoStore, settings: AvailabilityShapes = defaultSettings) {
+export function appView(a: App, store: ZohoStore, settings: AvailabilityShapes = DEFAULT_SHAPES) {
   return {
     id: a.id,
     name: a.name,
@@ -35,7 +38,7 @@ export function departmentView(d: Department) {
   }
 }
 
-export function operatorView(o: Operator, settings: AvailabilityShapes = defaultSettings) {
+export function operatorView(o: Operator, settings: AvailabilityShapes = DEFAULT_SHAPES) {
   return {
     id: o.id,
     email_id: o.email,
