@@ -40,6 +40,8 @@ export const settingsSchema = z
     businessHoursShape: z.enum(['status', 'boolean', 'schedule']),
     /** `leavemessage` is documented as POST, the Mobilisten SDK uses PUT (A3): which ones this portal accepts. */
     leaveMessageMethods: z.enum(['both', 'post', 'put']),
+    /** Code of the refusal when an app takes no offline messages (undocumented): 1016 permission denied by default. */
+    offlineMessagesRefusalCode: z.number().int().positive(),
     /** Zoho's HEAD check on webhook create/update: 200 required, 5 s read timeout. */
     headCheckTimeoutMs: z.number().int().positive(),
     /** Zobot/widget webhooks refuse URLs with an explicit port; off by default because sandbox URLs carry ports. */
@@ -78,6 +80,7 @@ export const defaultSettings: ZohoEmulatorSettings = {
   offlineStatusCode: '0',
   businessHoursShape: 'status',
   leaveMessageMethods: 'both',
+  offlineMessagesRefusalCode: 1016,
   headCheckTimeoutMs: 5000,
   rejectUrlsWithPort: false,
   autoConsent: false,

@@ -12,6 +12,7 @@ import type { SalesIQClient } from '../zoho/salesiq'
  */
 export const leaveMessage: bp.IntegrationProps['actions']['leaveMessage'] = async (props) => {
   const { client, input, logger } = props
+  if (!input.message?.trim()) throw new RuntimeError('leaveMessage: "message" is empty; pass what the visitor wrote.')
   const user = await getUser(client, input.userId)
   const config = props.ctx.configuration
   const departmentId = input.departmentId?.trim() || config.departmentId
@@ -19,7 +20,7 @@ export const leaveMessage: bp.IntegrationProps['actions']['leaveMessage'] = asyn
   const body = {
     app_id: config.appId,
     department_id: departmentId,
-    message: input.message,
+    message: input.message.trim(),
     visitor: {
       user_id: user.tags.visitorId || `botpress-${user.id}`,
       name: user.name?.trim() || 'Visitor',
@@ -63,18 +64,21 @@ const said = (err: ZohoError) => {
   return quote ? ` ${quote}` : ''
 }
 
-/** SalesIQ documents no code for "offline messages are off": every refusal that is not about ids or tokens says so. */
+/**
+ * SalesIQ documents no code for "offline messages are off". A permission refusal (1016), a plan limit (1017) or an
+ * upgrade needed (1021), or a refusal whose words say so, is read as that; other refusals keep SalesIQ's own words.
+ */
+const notAllowed = (err: ZohoError) =>
+  [1016, 1017, 1021].includes(Number(err.details.code)) ||
+  (err.kind === 'invalid_request' && /\b(offline|not allowed|disabled|not enabled|turned off)\b/i.test(said(err)))
+
 function explain(err: unknown, appId: string, departmentId: string): RuntimeError {
   if (err instanceof RuntimeError || wrongMethod(err)) return toRuntimeError(err, 'leaving an offline message')
   if (isZohoError(err, 'not_found') && Number(err.details.code) === 1025)
     return new RuntimeError(
       `SalesIQ refused the offline message: department "${departmentId}" is not a department of app "${appId}"${said(err)}.`
     )
-  if (
-    isZohoError(err) &&
-    (err.kind === 'scope' || err.kind === 'invalid_request' || err.kind === 'conversation_closed') &&
-    Number(err.details.code) !== 1009
-  )
+  if (isZohoError(err) && notAllowed(err))
     return new RuntimeError(
       `SalesIQ did not accept the offline message${said(err)}: app "${appId}" does not allow visitors to leave a ` +
         'message now. Turn on offline messages ("leave a message" when no operator is available) for this brand in ' +

@@ -93,17 +93,21 @@ describe('leaveMessage', () => {
     expect(calls.map((c) => c.method)).toEqual(['PUT'])
   })
 
-  it('an app that does not allow offline messages: a clear RuntimeError, nothing filed', async () => {
-    await zoho.setApp(ids().appId, { offlineMessages: false })
-    const { userId } = await newUser('Pia')
-    const r = await leave({ userId, message: 'anyone?' })
-    expect(r.status).toBe(400)
-    expect(r.body).toMatchObject({ type: 'Runtime' })
-    expect(String((r.body as { message: string }).message)).toMatch(
-      /did not accept the offline message.*does not allow visitors to leave a message/
-    )
-    expect(await zoho.offlineMessages()).toHaveLength(0)
-  })
+  it.each([1016, 1017, 1021])(
+    'an app that does not allow offline messages (code %s): a clear RuntimeError, nothing filed',
+    async (code) => {
+      await zoho.setSettings({ offlineMessagesRefusalCode: code })
+      await zoho.setApp(ids().appId, { offlineMessages: false })
+      const { userId } = await newUser('Pia')
+      const r = await leave({ userId, message: 'anyone?' })
+      expect(r.status).toBe(400)
+      expect(r.body).toMatchObject({ type: 'Runtime' })
+      expect(String((r.body as { message: string }).message)).toMatch(
+        /did not accept the offline message.*does not allow visitors to leave a message/
+      )
+      expect(await zoho.offlineMessages()).toHaveLength(0)
+    }
+  )
 
   it('a department of no app: a RuntimeError naming it', async () => {
     const { userId } = await newUser('Quinn')
@@ -112,6 +116,15 @@ describe('leaveMessage', () => {
     expect(String((r.body as { message: string }).message)).toContain(
       `department "${ids().billingDepartmentId}" is not a department of app "${ids().appId}"`
     )
+  })
+
+  it('an empty message: a RuntimeError, no SalesIQ call', async () => {
+    const { userId } = await newUser('Tess')
+    await zoho.clearRequests()
+    const r = await leave({ userId, message: '   ' })
+    expect(r.status).toBe(400)
+    expect(String((r.body as { message: string }).message)).toMatch(/"message" is empty/)
+    expect(await zoho.requests({ path: '/leavemessage' })).toHaveLength(0)
   })
 
   it('an unknown user: a RuntimeError, no SalesIQ call', async () => {

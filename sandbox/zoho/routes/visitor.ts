@@ -124,9 +124,12 @@ export function visitorRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
     const allowed = ctx.settings.leaveMessageMethods
     if (allowed !== 'both' && allowed !== req.method.toLowerCase()) throw siq.requestType(req.method)
     const input = parseOpen(ctx, jsonBody(req), 'message')
-    // Undocumented refusal ((emulator choice)): 1016, as for other actions the portal does not allow.
+    // Undocumented refusal: its code is a setting (1016 permission denied by default).
     if (!ctx.store.apps.get(input.appId)?.offlineMessages)
-      throw new SiqError(1016, `Permission denied: app ${input.appId} does not accept offline messages`)
+      throw new SiqError(
+        ctx.settings.offlineMessagesRefusalCode,
+        `Permission denied: app ${input.appId} does not accept offline messages`
+      )
     const c = openConversation(ctx, { ...input, leftMessage: true })
     recordOfflineMessage(ctx, c, input, req.method)
     return envelope(req, 'conversations', openedView(c, ctx.store, false))
