@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type * as bp from '.botpress'
 import { operatorUserId } from '../hitl/operators'
-import { findHitlConversation, type HitlConversation } from '../webhook/find-conversation'
+import type { HitlConversation } from '../webhook/find-conversation'
 import { newOwner, type Delivery } from '../zoho/webhook-payload'
 
 /** A claim whose handler never finished (crash, Botpress error) may be taken over by SalesIQ's redelivery. */
@@ -14,7 +14,7 @@ const CLAIM_STALE_MS = 15_000
  * it, an older one is stale.
  */
 export async function onRated(props: bp.CommonHandlerProps, delivery: Delivery): Promise<string> {
-  const conversation = await findHitlConversation(props.client, delivery.chatId, delivery.visitorChatId)
+  const conversation = await conversationOfChat(props.client, delivery.chatId)
   if (!conversation) return 'chat not opened by this integration'
   if (delivery.entity.rating === undefined && !delivery.entity.feedback?.trim())
     return 'no rating nor feedback in the payload'
@@ -31,6 +31,15 @@ export async function onRated(props: bp.CommonHandlerProps, delivery: Delivery):
   await claim.finish()
   props.logger.forBot().info(`SalesIQ chat ${delivery.chatId} was rated: chatRated on conversation ${conversation.id}`)
   return 'chatRated emitted'
+}
+
+/**
+ * The hitl conversation startHitl tagged with this chat id. Only the delivery's own chat id counts (a visitor-side id
+ * in the payload could name another chat); a rated chat is over, so an unmapped one needs nothing more.
+ */
+async function conversationOfChat(client: bp.Client, chatId: string): Promise<HitlConversation | undefined> {
+  const { conversations } = await client.listConversations({ channel: 'hitl', tags: { chatId } })
+  return conversations.find((c) => c.tags.chatId === chatId)
 }
 
 async function emit(props: bp.CommonHandlerProps, conversation: HitlConversation, delivery: Delivery) {
