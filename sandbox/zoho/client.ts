@@ -108,6 +108,7 @@ export class ZohoEmulatorClient {
       offlineMessages?: boolean
     }
   ) => this.call<Record<string, Json>>('PUT', `/apps/${id}`, patch)
+  apps = () => this.call<Array<Record<string, Json>>>('GET', '/apps')
   offlineMessages = () => this.call<Array<Record<string, Json>>>('GET', '/offline-messages')
 
   conversations = (state?: string) =>

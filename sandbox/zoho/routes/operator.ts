@@ -81,6 +81,20 @@ function applyAvailability(a: App, b: Record<string, unknown>): void {
   if (b.offlineMessages !== undefined) a.offlineMessages = b.offlineMessages === true
 }
 
+/** An app's settings as the control API takes them (`PUT /_emulator/apps/{id}` answers this too). */
+function controlApp(a: App) {
+  return {
+    id: a.id,
+    name: a.name,
+    waitingTimeSec: a.waitingTimeSec,
+    chatAssignment: a.chatAssignment,
+    enabled: a.enabled,
+    businessHours: a.businessHours,
+    waitingQueue: a.waitingQueue,
+    offlineMessages: a.offlineMessages,
+  }
+}
+
 export function operatorRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   app.get(`${C}/operators`, async () =>
     [...ctx.store.operators.values()].map((o) => ({
@@ -141,16 +155,9 @@ export function operatorRoutes(app: FastifyInstance, ctx: EmulatorContext): void
     }
     if (b.enabled !== undefined) a.enabled = b.enabled === true
     applyAvailability(a, b)
-    return {
-      id: a.id,
-      waitingTimeSec: a.waitingTimeSec,
-      chatAssignment: a.chatAssignment,
-      enabled: a.enabled,
-      businessHours: a.businessHours,
-      waitingQueue: a.waitingQueue,
-      offlineMessages: a.offlineMessages,
-    }
+    return controlApp(a)
   })
+  app.get(`${C}/apps`, async () => [...ctx.store.apps.values()].map(controlApp))
 
   app.get(`${C}/offline-messages`, async () => offlineMessagesView(ctx))
 

@@ -55,6 +55,19 @@ describe('business hours', () => {
     expect(nowMinutes >= from && nowMinutes < from + 60).toBe(false)
   })
 
+  it('the control API lists each app with the settings it takes (what the operator console reads)', async () => {
+    await client.setApp(em.credentials.appId, { businessHours: 'closed', offlineMessages: false })
+    expect(await client.apps()).toEqual([
+      expect.objectContaining({
+        id: em.credentials.appId,
+        chatAssignment: 'auto_assign',
+        businessHours: 'closed',
+        offlineMessages: false,
+        waitingQueue: { enabled: false, size: expect.any(Number) },
+      }),
+    ])
+  })
+
   it('refuses an unknown state', async () => {
     await expect(client.setApp(em.credentials.appId, { businessHours: 'maybe' as 'open' })).rejects.toThrow(/400/)
   })
