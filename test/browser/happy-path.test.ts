@@ -245,11 +245,17 @@ describe('sandbox page in Chromium', { timeout: 60_000 }, () => {
     // An ended chat has no use for the reply box: the rating takes its place.
     expect(await page.getByTestId('console-reply-input').isHidden()).toBe(true)
     expect(await page.getByTestId('console-rated').isHidden()).toBe(true)
+    // Neither stars nor words: nothing to send, and the console says so.
+    await page.getByTestId('console-rate-rating').selectOption('')
+    await page.getByTestId('console-rate-send').click()
+    await see(byTest('console-error').filter({ hasText: 'Choose a rating or write feedback.' }))
+    expect(await control('deliveries?event=conversation.rated')).toEqual([])
     await page.getByTestId('console-rate-rating').selectOption('4')
     await page.getByTestId('console-rate-feedback').fill('Quick and kind')
     await page.getByTestId('console-rate-send').click()
     const rated = page.getByTestId('console-rated')
     await see(rated)
+    expect(await page.getByTestId('console-error').isHidden()).toBe(true)
     expect(await rated.textContent()).toBe('The visitor rated this chat: ★★★★☆ 4/5 “Quick and kind”')
     expect(await control(`conversations/${firstChatId}`)).toMatchObject({ rating: 4, feedback: 'Quick and kind' })
     await expect
