@@ -3,7 +3,7 @@ import type { AddressInfo, Server } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import bot from '../../sandbox/bot/index'
 import { STATE, TAG } from '../../sandbox/bot/hitl/names'
-import { DEFAULT_TEXTS } from '../../sandbox/bot/hitl/texts'
+import { DEFAULT_TEXTS, FIXED_TEXTS } from '../../sandbox/bot/hitl/texts'
 import { startBotpressEmulator, type BotpressEmulator } from '../../sandbox/botpress/server'
 import { startStack, type Stack } from '../../sandbox/stack'
 import { zoho } from '../harness/helpers'
@@ -103,12 +103,17 @@ async function setUp() {
       config
     )
   }
-  const visitorWrites = async (text: string, config: Record<string, unknown> = {}) => {
+  const visitorWrites = async (
+    text: string,
+    config: Record<string, unknown> = {},
+    type = 'text',
+    payload: Record<string, unknown> = { text }
+  ) => {
     const { message } = await webchat.createMessage({
       conversationId: upstream.id,
       userId: visitor.id,
-      type: 'text',
-      payload: { text },
+      type,
+      payload,
       tags: {},
     })
     await deliver(
@@ -207,6 +212,13 @@ describe('sandbox bot: the HITL plugin part', () => {
     const toAgent = (await s.messagesOf(s.downstream.id)).at(-1)!
     expect(toAgent).toMatchObject({ userId: BOT_ID, payload: { text: 'hello agent', userId: s.downstreamUser.id } })
     expect((await s.messagesOf(s.upstream.id)).filter((m) => m.direction === 'outgoing')).toHaveLength(1)
+  })
+
+  it("tells the visitor a type it cannot relay to the agent isn't supported, and relays nothing", async () => {
+    await s.setActive(true)
+    await s.visitorWrites('', {}, 'location', { latitude: 1, longitude: 2 })
+    expect(await s.texts(s.upstream.id)).toEqual([undefined, FIXED_TEXTS.userTypeNotSupported])
+    expect(await s.messagesOf(s.downstream.id)).toEqual([])
   })
 
   it('hitlStopped: one end text, both sides inactive, the flow continues; NULL sends nothing', async () => {
