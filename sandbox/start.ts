@@ -38,7 +38,8 @@ async function main() {
 /** SANDBOX_BOT, SANDBOX_BOT_CONFIG, SANDBOX_BOT_API_LATENCY_MS (sandbox/README.md, "Run your own bot"). */
 function botOptions(env: NodeJS.ProcessEnv): Pick<StackOptions, 'botBundle' | 'botConfig' | 'botApiLatencyMs'> {
   const options: Pick<StackOptions, 'botBundle' | 'botConfig' | 'botApiLatencyMs'> = {}
-  if (env.SANDBOX_BOT) options.botBundle = path.resolve(env.SANDBOX_BOT)
+  // Relative to where `npm start` was typed (npm runs the script in the package root and says where in INIT_CWD).
+  if (env.SANDBOX_BOT) options.botBundle = path.resolve(env.INIT_CWD ?? process.cwd(), env.SANDBOX_BOT)
   if (env.SANDBOX_BOT_CONFIG) {
     let config: unknown
     try {

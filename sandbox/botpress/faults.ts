@@ -10,6 +10,7 @@ export const faultSchema: z.ZodType<FaultSpec> = z
   .object({
     path: z.string().optional(),
     method: z.string().optional(),
+    caller: z.string().min(1).optional(),
     latencyMs: z.number().int().nonnegative().optional(),
     status: z.number().int().min(100).max(599).optional(),
     retryAfterSec: z.number().int().nonnegative().optional(),
@@ -47,10 +48,11 @@ export class Faults {
   }
 
   /** The rule that applies to this request, with one use consumed (undefined: answer normally). */
-  take(method: string, path: string): Fault | undefined {
+  take(method: string, path: string, integrationId?: string): Fault | undefined {
     const rule = this.rules.find(
       (r) =>
         (!r.method || r.method.toUpperCase() === method.toUpperCase()) &&
+        (!r.caller || r.caller === (integrationId ?? 'bot')) &&
         (!r.path || globToRegExp(r.path).test(path)) &&
         (r.count === undefined || r.fired < r.count)
     )

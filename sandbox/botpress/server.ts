@@ -105,7 +105,8 @@ export async function startBotpressEmulator(opts: BotpressEmulatorOptions = {}):
   app.addHook('onRequest', async (req, reply) => {
     const path = pathOf(req)
     if (isControl(path)) return
-    const fault = ctx.faults.take(req.method, path)
+    const integrationId = req.headers['x-integration-id']
+    const fault = ctx.faults.take(req.method, path, typeof integrationId === 'string' ? integrationId : undefined)
     if (!fault) return
     faultOf.set(req, fault)
     if (fault.latencyMs) await sleep(fault.latencyMs)

@@ -122,6 +122,8 @@ export type FaultSpec = {
   path?: string
   /** HTTP method (any when absent). */
   method?: string
+  /** Only requests of this caller: an integration id (x-integration-id), or `bot` for the bot's own (none). */
+  caller?: string
   /** Wait this long before answering (alone, or before status/drop). */
   latencyMs?: number
   /** Answer with this status and a Botpress error body instead of the real handler. */

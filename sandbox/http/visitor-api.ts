@@ -20,7 +20,16 @@ export type SessionStatus = { status: 'bot' | 'waiting' | 'agent'; agentName?: s
  * through it). The emulated webchat integration creates the visitor, their conversation and their messages; reading
  * a conversation back shows what webchat would show, and the HITL session status as the plugin's own data says.
  */
-export function registerVisitorApi(app: FastifyInstance, opts: { runtime: BotpressRuntime }): void {
+export function registerVisitorApi(root: FastifyInstance, opts: { runtime: BotpressRuntime }): void {
+  root.register(async (app) => visitorRoutes(app, opts))
+}
+
+function visitorRoutes(app: FastifyInstance, opts: { runtime: BotpressRuntime }): void {
+  // What the Botpress API refused (an unknown conversation, …) keeps its status and says why.
+  app.setErrorHandler((err, _req, reply) => {
+    if (isApiError(err)) return reply.code(err.code).send({ type: err.type, message: err.message })
+    return reply.code(500).send({ message: err instanceof Error ? err.message : String(err) })
+  })
   const { webchat, pool } = opts.runtime
   const client = webchat.client
   const botId = pool.identity.botId
@@ -78,7 +87,8 @@ export function registerVisitorApi(app: FastifyInstance, opts: { runtime: Botpre
       all.push(...page.messages)
       nextToken = page.meta.nextToken
     } while (nextToken)
-    all.sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    // Pages come newest first: reversed, messages of the same millisecond keep the order they were written in.
+    all.reverse().sort((a, b) => a.createdAt.localeCompare(b.createdAt))
 
     const names = new Map<string, Promise<string>>()
     const nameOf = (userId: string) => {

@@ -156,7 +156,9 @@ export class BotpressRuntime {
     // An integration's event reaches the bot under its alias (`zoho-salesiq-hitl:hitlAssigned`); the bot's own as is.
     const creator = caller.integrationAlias ?? caller.integrationId
     const type = creator ? `${creator}:${event.type}` : event.type
-    const answer = await this.deliverToBot(type, type, event.conversationId, { ...event, type, status: undefined })
+    // As the bot protocol carries it: {id, type, payload, conversationId?, userId?, messageId?, createdAt}.
+    const { status: _s, failureReason: _f, ...delivered } = event
+    const answer = await this.deliverToBot(type, type, event.conversationId, { ...delivered, type })
     this.emulator.settleEvent(
       e.botId,
       event.id,
@@ -185,6 +187,7 @@ export class BotpressRuntime {
     const separator = type.indexOf(':')
     const [owner, name] = separator > 0 ? [type.slice(0, separator), type.slice(separator + 1)] : [undefined, type]
     let status = 200
+    let failure = ''
     try {
       if (owner === this.integrationName)
         return await this.callAction(
@@ -202,6 +205,7 @@ export class BotpressRuntime {
       return (answer.body as { output?: Record<string, unknown> })?.output ?? {}
     } catch (err) {
       status = err instanceof ApiError || err instanceof ActionError ? err.status : 500
+      failure = err instanceof Error ? err.message : String(err)
       if (err instanceof ActionError) throw new ApiError('Runtime', err.message, err.status)
       throw err
     } finally {
@@ -210,7 +214,8 @@ export class BotpressRuntime {
         at: started,
         source: 'botpress',
         operation: 'callAction',
-        summary: `${type} → ${owner ?? 'bot'}`,
+        // A failed action is seen nowhere else when the bot says nothing about it (the HITL plugin doesn't).
+        summary: `${type} → ${owner ?? 'bot'}${failure ? ` failed: ${failure}` : ''}`,
         status,
         ms: Date.now() - started,
         ...this.where(conversationId),
@@ -229,7 +234,7 @@ export class BotpressRuntime {
     return chatId ? { conversationId, chatId } : { conversationId }
   }
 
-  private async timed(operation: string, summary: string, key: string | undefined, body: unknown) {
+  private async timed(operation: string, summary: string, key: string | undefined, body: unknown, chatId?: string) {
     const started = Date.now()
     const answer = await this.pool.call(operation, body, key)
     this.emit({
@@ -240,6 +245,7 @@ export class BotpressRuntime {
       status: answer.status,
       ms: Date.now() - started,
       instance: answer.instance,
+      ...(chatId ? { chatId } : {}),
       ...this.where(key),
     })
     return answer
@@ -267,7 +273,13 @@ export class BotpressRuntime {
 
   /** Whatever reaches the public webhook URL, forwarded as webhook_received; the integration's answer goes back. */
   async forwardWebhook(req: WebhookRequest): Promise<{ status: number; headers: Headers; body: string }> {
-    const answer = await this.timed('webhook_received', `${req.method} ${req.path || '/'}`, undefined, { req })
+    const answer = await this.timed(
+      'webhook_received',
+      `${req.method} ${req.path || '/'}`,
+      undefined,
+      { req },
+      chatOf(req.body)
+    )
     return { status: answer.status, headers: answer.headers, body: answer.text }
   }
 }
@@ -275,6 +287,19 @@ export class BotpressRuntime {
 export function errorMessage(body: unknown): string {
   if (body && typeof body === 'object' && 'message' in body) return String((body as { message: unknown }).message)
   return typeof body === 'string' ? body : JSON.stringify(body)
+}
+
+/** The SalesIQ chat a webhook delivery is about (`entity_id` of a `conversation.*` event), for the timeline. */
+function chatOf(body: string | undefined): string | undefined {
+  if (!body?.includes('"conversation.')) return undefined
+  try {
+    const envelope = JSON.parse(body) as { event?: unknown; entity_id?: unknown }
+    return typeof envelope.entity_id === 'string' && String(envelope.event).startsWith('conversation.')
+      ? envelope.entity_id
+      : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** A bot's or integration's error answer, as the API passes it on to the caller of callAction. */

@@ -7,7 +7,8 @@ export type ChatMessage = {
   payload: Record<string, any>
   author: 'visitor' | 'bot' | 'agent'
   authorName: string
-  /** Set when the integration refused to deliver the relayed copy of this visitor message. */
+  createdAt: string
+  /** Why the integration refused the copy of this visitor message that the bot relayed to the agent. */
   failed?: string
 }
 export type ChatView = {

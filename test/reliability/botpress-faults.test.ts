@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { TEXTS } from '../../sandbox/bot/hitl-bot'
 import { waitFor, zoho } from '../harness/helpers'
 import { Visitor } from '../harness/visitor'
 import { Ledger } from './support/ledger'
 import { outcome, record } from './support/matrix'
 import { scale } from './support/profile'
-import { agentSession, roomForAll } from './support/session'
+import { agentSession, escalationFailure, roomForAll } from './support/session'
 import { closeAndScan, startTracked, type Tracked } from './support/tracked-stack'
 
 /**
@@ -52,7 +51,7 @@ describe('Botpress API faults', () => {
     it(`${fault}, while the operator writes: each reply reaches the visitor once`, async () => {
       const s = await agentSession(stack)
       const ledger = new Ledger(stack, s.visitor, s.chatId)
-      for (const r of rule) stack.botpress.faults.add({ ...r })
+      for (const r of rule) stack.botpress.faults.add({ ...r, caller: stack.identity.integrationId })
       for (let i = 0; i < N; i++) await ledger.operatorSays()
       const { toVisitor } = await ledger.settle(30_000)
       stack.botpress.faults.clear()
@@ -85,7 +84,12 @@ describe('Botpress API faults', () => {
   it('500 ×2 on states, while the visitor writes: each message arrives once or the visitor is told', async () => {
     const s = await agentSession(stack)
     const ledger = new Ledger(stack, s.visitor, s.chatId)
-    stack.botpress.faults.add({ path: '/v1/chat/states/*', status: 500, count: 2 })
+    stack.botpress.faults.add({
+      path: '/v1/chat/states/*',
+      status: 500,
+      count: 2,
+      caller: stack.identity.integrationId,
+    })
     for (let i = 0; i < N; i++) await ledger.visitorSays()
     const { toOperator: t } = await ledger.settle()
     record({ fault: 'Botpress 500 ×2 on states', where: 'send message', ...t, outcome: outcome(t) })
@@ -94,9 +98,15 @@ describe('Botpress API faults', () => {
 
   it('500 on creating the hitl conversation: the SalesIQ chat is closed again and the visitor told', async () => {
     const visitor = await new Visitor(stack, `BP open ${Date.now()}`).start()
-    stack.botpress.faults.add({ path: '/v1/chat/conversations/get-or-create', method: 'POST', status: 500, count: 5 })
+    stack.botpress.faults.add({
+      path: '/v1/chat/conversations/get-or-create',
+      method: 'POST',
+      status: 500,
+      count: 5,
+      caller: stack.identity.integrationId,
+    })
     await visitor.say('talk to a human')
-    await visitor.waitForMessage('escalation failed', (m) => String(m.payload.text).startsWith(TEXTS.escalationFailed))
+    await escalationFailure(stack, visitor)
     const chats = (await zoho<any[]>(stack, 'GET', '/conversations')).filter((c) => c.visitor?.name === visitor.name)
     const attempts = bpRequests('/v1/chat/conversations/get-or-create').length
     record({

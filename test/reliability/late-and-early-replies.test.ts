@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TEXTS } from '../../sandbox/bot/hitl-bot'
+import { DEFAULT_TEXTS } from '../../sandbox/bot/hitl/texts'
 import { waitFor, zoho } from '../harness/helpers'
 import { Visitor } from '../harness/visitor'
 import { record } from './support/matrix'
@@ -32,7 +32,7 @@ describe('operator messages at the edges of the session', () => {
     await zoho(stack, 'POST', `/conversations/${s.chatId}/complete`, {})
     await zoho(stack, 'DELETE', '/faults')
     await zoho(stack, 'POST', '/webhooks/release', { order: 'reverse' })
-    await s.visitor.waitForMessage('agent left', (m) => m.payload.text === TEXTS.left)
+    await s.visitor.waitForMessage('agent left', (m) => m.payload.text === DEFAULT_TEXTS.onHitlStoppedMessage)
     await new Promise((r) => setTimeout(r, 1000))
     const n = await seen(s.visitor, 'last words')
     record({

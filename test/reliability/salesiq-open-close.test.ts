@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TEXTS } from '../../sandbox/bot/hitl-bot'
 import { action, waitFor, zoho } from '../harness/helpers'
 import { Visitor } from '../harness/visitor'
 import { record } from './support/matrix'
-import { agentSession, roomForAll } from './support/session'
+import { agentSession, failedEscalation, roomForAll } from './support/session'
 import { closeAndScan, startTracked, type Tracked } from './support/tracked-stack'
 
 /**
@@ -43,9 +42,7 @@ describe('SalesIQ faults on open conversation (startHitl)', () => {
         async () => {
           const v = await visitor.view()
           if (v.status.status === 'agent') return 'connected'
-          return v.messages.some((m) => String(m.payload.text ?? '').startsWith(TEXTS.escalationFailed))
-            ? 'told'
-            : undefined
+          return failedEscalation(stack, visitor) ? 'told' : undefined
         },
         20_000
       )

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TEXTS } from '../../sandbox/bot/hitl-bot'
 import { zoho } from '../harness/helpers'
 import { Visitor } from '../harness/visitor'
 import { Ledger } from './support/ledger'
 import { outcome, record } from './support/matrix'
-import { agentSession, roomForAll } from './support/session'
+import { agentSession, escalationFailure, roomForAll } from './support/session'
 import { closeAndScan, startTracked, type Tracked } from './support/tracked-stack'
 
 /**
@@ -47,11 +46,7 @@ describe('timeouts longer than our client’s', () => {
 
     const [h, l] = await Promise.all([hangLedger.settle(40_000), lateLedger.settle(40_000)])
     const lt = l.toOperator
-    const failed = await opener.waitForMessage(
-      'escalation failed',
-      (m) => String(m.payload.text).startsWith(TEXTS.escalationFailed),
-      40_000
-    )
+    const failed = await escalationFailure(stack, opener, 40_000)
     await zoho(stack, 'DELETE', '/faults')
     const chats = (await zoho<any[]>(stack, 'GET', '/conversations')).filter((c) => c.visitor?.name === opener.name)
 
@@ -78,7 +73,7 @@ describe('timeouts longer than our client’s', () => {
     // lost"): the visitor was told; had it been processed, it would count as uncertain — never lost, never twice.
     expect(lt.told + lt.uncertain).toBe(1)
     expect(lt).toMatchObject({ lost: 0, duplicated: 0 })
-    expect(String(failed.payload.text)).toMatch(/may still have been processed|did not answer/)
+    expect(failed).toMatch(/may still have been processed|did not answer/)
     expect(chats).toHaveLength(0)
   }, 60_000)
 })

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TEXTS } from '../../sandbox/bot/hitl-bot'
 import { waitFor, zoho } from '../harness/helpers'
 import { Visitor } from '../harness/visitor'
 import { Ledger } from './support/ledger'
 import { outcome, record } from './support/matrix'
 import { scale } from './support/profile'
-import { agentSession, failureNotices, roomForAll } from './support/session'
+import { agentSession, escalationFailure, failureNotices, roomForAll } from './support/session'
 import { closeAndScan, startTracked, type Tracked } from './support/tracked-stack'
 
 /**
@@ -111,9 +110,7 @@ describe('access token failures under traffic', () => {
     const { toOperator: t } = await ledger.settle()
     const newcomer = await new Visitor(stack, 'After revocation').start()
     await newcomer.say('talk to a human')
-    const failed = await newcomer.waitForMessage('escalation failed', (m) =>
-      String(m.payload.text).startsWith(TEXTS.escalationFailed)
-    )
+    const failed = await escalationFailure(stack, newcomer)
     const notices = await failureNotices(stack, s.visitor)
     const requests = (await tokenRequests()) - before
     record({
@@ -124,7 +121,7 @@ describe('access token failures under traffic', () => {
       outcome: `${outcome(t)}; ${requests} token requests for ${N + 1} attempts`,
     })
     expect(t).toMatchObject({ told: N, lost: 0, duplicated: 0 })
-    for (const n of [...notices.map((x) => x.text), String(failed.payload.text)])
+    for (const n of [...notices.map((x) => x.text), failed])
       expect(n).toMatch(/refresh token.*(revoked|reconnect|authorization link)/i)
     // No loop and no budget burnt: the rejection is remembered, so Zoho is asked once, not once per attempt.
     expect(requests).toBe(1)

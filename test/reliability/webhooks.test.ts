@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { TEXTS } from '../../sandbox/bot/hitl-bot'
+import { DEFAULT_TEXTS } from '../../sandbox/bot/hitl/texts'
 import { waitFor, zoho } from '../harness/helpers'
 import { Visitor } from '../harness/visitor'
 import { Ledger } from './support/ledger'
@@ -101,7 +101,10 @@ describe('reordered and early deliveries', () => {
     await new Promise((r) => setTimeout(r, 3000)) // the scheduled hitlAssigned (early-assignment delay) lands
     const texts = (await visitor.view()).messages.map((m) => m.payload.text)
     const sent = 2
-    const seen = [texts.filter((t) => t === 'first words').length, texts.filter((t) => t === TEXTS.joined).length]
+    const seen = [
+      texts.filter((t) => t === 'first words').length,
+      texts.filter((t) => t === DEFAULT_TEXTS.onHumanAgentAssignedMessage).length,
+    ]
     record({
       fault: 'reordered: operator.replied before attender.updated',
       where: 'webhooks',
@@ -127,7 +130,10 @@ describe('reordered and early deliveries', () => {
       await Promise.all(visitors.map((v) => v.waitForStatus('agent', 30_000)))
       await new Promise((r) => setTimeout(r, 500))
       const joined = await Promise.all(
-        visitors.map(async (v) => (await v.view()).messages.filter((m) => m.payload.text === TEXTS.joined).length)
+        visitors.map(
+          async (v) =>
+            (await v.view()).messages.filter((m) => m.payload.text === DEFAULT_TEXTS.onHumanAgentAssignedMessage).length
+        )
       )
       record({
         fault: 'attender.updated before startHitl returned',

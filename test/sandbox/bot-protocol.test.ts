@@ -1,7 +1,8 @@
 import { Client, isApiError } from '@botpress/client'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStack, type Stack } from '../../sandbox/stack'
-import { waitFor } from '../harness/helpers'
+import { waitFor, zoho } from '../harness/helpers'
 import { Visitor } from '../harness/visitor'
 import { buildProtocolBot } from './protocol-bot'
 
@@ -54,6 +55,67 @@ describe('a bot of your own, over the bot protocol', () => {
     expect(event?.payload.conversationId).toBe(hitlConversationId)
     // what the bot writes is not delivered back to it
     expect(got.filter((d) => d.kind === 'message' && d.integration === 'webchat').map((d) => d.text)).toEqual(['human'])
+
+    // the timeline shows the deliveries to the bot, the routed actions and the integration calls, with where
+    const { items } = (await (await fetch(`${stack.url}/api/timeline`)).json()) as { items: any[] }
+    const chatId = stack.botpress.bot(stack.identity.botId).conversations.get(hitlConversationId)?.tags.chatId
+    expect(chatId).toBeTruthy()
+    expect(items).toContainEqual(
+      expect.objectContaining({ source: 'bot', kind: 'event_received', conversationId: v.conversationId, status: 200 })
+    )
+    expect(items).toContainEqual(
+      expect.objectContaining({
+        source: 'bot',
+        kind: 'event_received',
+        summary: 'zoho-salesiq-hitl:hitlAssigned',
+        conversationId: hitlConversationId,
+        chatId,
+      })
+    )
+    expect(items).toContainEqual(
+      expect.objectContaining({
+        source: 'botpress',
+        kind: 'callAction',
+        summary: 'zoho-salesiq-hitl:startHitl → zoho-salesiq-hitl',
+      })
+    )
+    expect(items).toContainEqual(
+      expect.objectContaining({ source: 'integration', kind: 'action_triggered', summary: 'startHitl', instance: 0 })
+    )
+    expect(items).toContainEqual(
+      expect.objectContaining({ source: 'integration', kind: 'webhook_received', chatId, instance: 0 })
+    )
+  })
+
+  it("a visitor message whose relayed copy the integration refused shows `failed` with the integration's words", async () => {
+    const v = await new Visitor(stack, 'Fay Led').start()
+    await v.say('human')
+    await v.waitForMessage('the agent', (m) => m.payload.text === 'assigned')
+    await v.say('first words')
+    const chat = await waitFor('the SalesIQ chat', async () =>
+      (await zoho<any[]>(stack, 'GET', '/conversations')).find((c) => c.visitor?.name === v.name)
+    )
+    await waitFor('the operator reads it', async () =>
+      (await zoho(stack, 'GET', `/conversations/${chat.id}`)).messages.some(
+        (m: any) => m.message.text === 'first words'
+      )
+    )
+    await zoho(stack, 'POST', '/faults', {
+      path: '/api/visitor/v1/*/conversations/*/messages',
+      method: 'POST',
+      status: 500,
+      count: 1,
+    })
+    try {
+      await v.say('lost words')
+      const lost = await v.waitForMessage('the failure', (m) => m.payload.text === 'lost words' && !!m.failed)
+      expect(lost.author).toBe('visitor')
+      expect(lost.failed).toMatch(/SalesIQ/i)
+    } finally {
+      await zoho(stack, 'DELETE', '/faults')
+    }
+    const first = (await v.view()).messages.find((m) => m.payload.text === 'first words')
+    expect(first?.failed).toBeUndefined()
   })
 
   it("the integration's RuntimeError reaches the bot's callAction with the integration's message", async () => {
@@ -89,6 +151,42 @@ describe('a bot of your own, over the bot protocol', () => {
     await waitFor('the reminder', async () =>
       (await deliveries()).deliveries.find((d) => d.kind === 'event' && d.type === 'reminder')
     )
+  })
+})
+
+/** The local addresses listening on `port` (Linux /proc/net/tcp and tcp6, hex as the kernel writes them). */
+function listeningAddresses(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0')
+  return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((cols) => cols[1]?.endsWith(`:${hexPort}`) && cols[3] === '0A')
+      .map((cols) => cols[1]!.split(':')[0]!)
+  )
+}
+
+describe('integration and bot processes', () => {
+  it('the integration and bot processes accept connections on 127.0.0.1 and nowhere else', async () => {
+    const bot = await buildProtocolBot()
+    const stack = await startStack({ botBundle: bot.bundle, register: false, privateFetchHosts: ['127.0.0.1:9'] })
+    try {
+      for (const url of [stack.pool.instances[0]!.url, stack.botProcess!.url]) {
+        const addresses = listeningAddresses(Number(new URL(url).port))
+        expect(addresses, url).toEqual(['0100007F']) // 127.0.0.1, and no [::] or 0.0.0.0 listener
+      }
+      // contract item 8: the integration may fetch the Botpress emulator's files (and the test's own hosts)
+      const environ = readFileSync(`/proc/${stack.pool.instances[0]!.pid}/environ`, 'utf8').split('\0')
+      const allowed = environ
+        .find((v) => v.startsWith('ALLOW_PRIVATE_FETCH_HOSTS='))
+        ?.split('=')[1]
+        ?.split(',')
+      expect(allowed).toEqual(expect.arrayContaining([new URL(stack.botpress.url).host, '127.0.0.1:9']))
+    } finally {
+      await stack.close()
+      bot.remove()
+    }
   })
 })
 

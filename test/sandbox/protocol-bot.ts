@@ -5,8 +5,9 @@ import { bundleEntry } from '../../scripts/build'
 
 /**
  * A minimal sdk.Bot, not the sandbox's: it escalates with callAction when the visitor says "human" (or, with
- * "broken", with a user the integration does not know), and on `zoho-salesiq-hitl:hitlAssigned` writes "assigned"
- * as the agent (a webchat look-alike user). Every delivery it gets is recorded; its own action `deliveries` returns
+ * "broken", with a user the integration does not know), relays what the visitor says next to the hitl conversation
+ * (as the HITL plugin does: same payload plus `payload.userId`, and the `hitl#upstream` tag on the hitl
+ * conversation), and on `zoho-salesiq-hitl:hitlAssigned` writes "assigned" as the agent (a webchat look-alike user). Every delivery it gets is recorded; its own action `deliveries` returns
  * them, and `slowest` the longest Botpress API call it timed.
  */
 const SOURCE = `
@@ -14,6 +15,7 @@ import * as sdk from '@botpress/sdk'
 
 const deliveries = []
 const upstreamOf = new Map()
+const sessionOf = new Map()
 let slowest = 0
 
 async function timed(promise) {
@@ -37,6 +39,11 @@ bot.on.message('*', async ({ message, conversation, user, client, ctx }) => {
   if (conversation.integration !== 'webchat') return
   const say = (text) => timed(client.createMessage({ conversationId: conversation.id, userId: ctx.botId, type: 'text', payload: { text }, tags: {} }))
   const text = message.payload.text
+  const session = sessionOf.get(conversation.id)
+  if (session) {
+    await client.createMessage({ conversationId: session.hitl, userId: ctx.botId, type: message.type, payload: { ...message.payload, userId: session.user }, tags: {} })
+    return
+  }
   if (text !== 'human' && text !== 'broken') return
   try {
     const created = await client.callAction({ type: 'zoho-salesiq-hitl:createUser', input: { name: user.name ?? 'Visitor', email: 'protocol@example.com' } })
@@ -45,6 +52,8 @@ bot.on.message('*', async ({ message, conversation, user, client, ctx }) => {
       input: { userId: text === 'broken' ? 'user_nobody' : created.output.userId, title: 'Protocol test', messageHistory: [] },
     })
     upstreamOf.set(started.output.conversationId, conversation.id)
+    await client.updateConversation({ id: started.output.conversationId, tags: { 'hitl#upstream': conversation.id } })
+    sessionOf.set(conversation.id, { hitl: started.output.conversationId, user: created.output.userId })
     await say('escalated ' + started.output.conversationId)
   } catch (err) {
     await say('failed: ' + err.message)

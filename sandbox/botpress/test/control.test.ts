@@ -26,6 +26,16 @@ describe('fault injection', () => {
     ])
   })
 
+  it('`caller` limits a fault to one integration, or to the bot', async () => {
+    await h.control.addFault({ path: '/v1/chat/users/get-or-create', status: 500, caller: INTEGRATION_ID })
+    await expect(h.bot.getOrCreateUser({ tags: { a: '2' } })).resolves.toBeDefined()
+    await expect(h.integration.getOrCreateUser({ tags: { a: '2' } })).rejects.toMatchObject({ code: 500 })
+    await h.control.clearFaults()
+    await h.control.addFault({ path: '/v1/chat/users/get-or-create', status: 500, caller: 'bot' })
+    await expect(h.integration.getOrCreateUser({ tags: { a: '2' } })).resolves.toBeDefined()
+    await expect(h.bot.getOrCreateUser({ tags: { a: '2' } })).rejects.toMatchObject({ code: 500 })
+  })
+
   it('a 429 with Retry-After: the SDK retry policy retries it; a client without retries sees RateLimited', async () => {
     await h.control.addFault({ method: 'POST', path: '/v1/chat/messages*', status: 429, retryAfterSec: 0, count: 2 })
     const { conversation } = await h.integration.getOrCreateConversation({ channel: 'hitl', tags: { c: '1' } })

@@ -1,4 +1,3 @@
-import { TEXTS } from '../../../sandbox/bot/hitl-bot'
 import type { Stack } from '../../../sandbox/stack'
 import { waitFor, zoho } from '../../harness/helpers'
 import { Visitor } from '../../harness/visitor'
@@ -26,19 +25,36 @@ export async function operatorSees(stack: Stack, chatId: string): Promise<string
   return (chat.messages as any[]).filter((m) => m.sender?.type === 'visitor').map((m) => String(m.message?.text ?? ''))
 }
 
-/** Visitor-side notices "could not be delivered", each naming the hitl message that failed. */
+/** The visitor's messages the integration refused to deliver (the visitor API's `failed`): the error, and their text. */
 export async function failureNotices(
-  stack: Stack,
+  _stack: Stack,
   visitor: Visitor
 ): Promise<Array<{ text: string; failedText?: string }>> {
   const view = await visitor.view()
-  const bot = stack.botpress.dump().bots[stack.identity.botId]!
   return view.messages
-    .filter((m) => m.author === 'bot' && String(m.payload.text ?? '').startsWith(TEXTS.notDelivered))
-    .map((m) => ({
-      text: String(m.payload.text),
-      failedText: bot.messages.find((x) => x.id === m.payload.failedMessageId)?.payload?.text as string | undefined,
-    }))
+    .filter((m) => m.author === 'visitor' && m.failed)
+    .map((m) => ({ text: m.failed!, failedText: typeof m.payload.text === 'string' ? m.payload.text : undefined }))
+}
+
+/**
+ * The error of the visitor's failed escalation: the plugin-like bot tells the visitor nothing more after its
+ * handoff text (as the real plugin), so the failure shows as the bot's failed `hitl#startHitl` on the timeline,
+ * carrying the integration's message.
+ */
+export const escalationFailure = (stack: Stack, visitor: Visitor, timeoutMs = 20_000) =>
+  waitFor(`the escalation of ${visitor.name} to fail`, async () => failedEscalation(stack, visitor), timeoutMs)
+
+export function failedEscalation(stack: Stack, visitor: Visitor): string | undefined {
+  const row = stack.timeline
+    .list()
+    .find(
+      (r) =>
+        r.kind === 'callAction' &&
+        r.conversationId === visitor.conversationId &&
+        r.summary.startsWith('hitl#startHitl') &&
+        (r.status ?? 0) >= 300
+    )
+  return row?.summary.replace(/^.*? failed: /, '')
 }
 
 /** The seeded available operator takes any number of chats (the suite opens many). */
