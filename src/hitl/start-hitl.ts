@@ -80,7 +80,8 @@ async function escalation<T>(doing: string, run: () => Promise<T>): Promise<T> {
     return await run()
   } catch (err) {
     const cause = toRuntimeError(err, doing).message.replace(/\.?$/, '.')
-    const kind = isZohoError(err) ? err.kind : undefined
+    // A 5xx carrying an error body is still SalesIQ being down, whatever the body says.
+    const kind = isZohoError(err) ? ((err.details.status ?? 0) >= 500 ? 'server' : err.kind) : undefined
     const next =
       kind === 'timeout'
         ? ' SalesIQ did not answer in time; a chat may have opened there without Botpress knowing. Try again later.'
