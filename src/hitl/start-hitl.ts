@@ -7,7 +7,7 @@ import { announceAssignment } from './assignment'
 import { realEmail } from './email'
 import type { SalesIQClient } from '../zoho/salesiq'
 import { takeParkedAssignment } from './parking'
-import { agentOf, questionFrom, renderTranscript, sincePreviousSession, type HistoryMessage } from './transcript'
+import { questionFrom, renderTranscript, sincePreviousSession, type HistoryMessage } from './transcript'
 
 type Props = bp.ActionProps['startHitl']
 
@@ -125,17 +125,13 @@ async function sendTranscript(
   }
 }
 
-/** The names of the agents the transcript mentions (their look-alike users carry them); a few lookups at most. */
+/** The name of the agent the transcript mentions (the look-alike user the plugin relayed them with carries it). */
 async function namesOfAgents(client: bp.Client, history: HistoryMessage[]): Promise<Record<string, string>> {
-  const { shown, previousAgent } = sincePreviousSession(history)
-  const ids = [...new Set([previousAgent, ...shown.map(agentOf)].filter((id): id is string => Boolean(id)))]
-  const names: Record<string, string> = {}
-  for (const id of ids.slice(0, 5)) {
-    const user = await client.getUser({ id }).then(
-      (r) => r.user,
-      () => undefined // a label falls back to "Agent"
-    )
-    if (user?.name?.trim()) names[id] = user.name.trim()
-  }
-  return names
+  const { previousAgent } = sincePreviousSession(history)
+  if (!previousAgent) return {}
+  const user = await client.getUser({ id: previousAgent }).then(
+    (r) => r.user,
+    () => undefined // the label falls back to "Agent"
+  )
+  return user?.name?.trim() ? { [previousAgent]: user.name.trim() } : {}
 }
