@@ -40,7 +40,7 @@ function storyKit(stack: () => Stack, latencyMs: number) {
   const wait = 15_000 + latencyMs * 60
   const ids = () => stack().zoho.ids
   let n = 0
-  const visitor = (name: string) => new Visitor(stack(), `${name}${latencyMs}x${++n}`).start()
+  const visitor = (name: string, email?: string) => new Visitor(stack(), `${name}${latencyMs}x${++n}`).start(email)
   const chats = async (v: Visitor) =>
     (await zoho<any[]>(stack(), 'GET', '/conversations')).filter((c) => c.visitor?.name === v.name)
   const chatOf = (v: Visitor, nth = 1) =>
@@ -138,11 +138,11 @@ for (const latencyMs of [0, 500]) {
     const k = storyKit(() => one, latencyMs)
 
     const happyPath = async (kit: ReturnType<typeof storyKit>) => {
-      const v = await kit.visitor('Alice')
+      const v = await kit.visitor('Alice', `alice${latencyMs}@example.com`)
       await v.say('hi')
       await kit.seen(v, 'bot reply', (m) => m.author === 'bot' && m.type === 'choice')
       const chat = await kit.escalate(v)
-      expect((await v.view()).status.status).not.toBe('agent')
+      expect(chat.visitor.email).toBe(`alice${latencyMs}@example.com`) // the demo bot passes it as userEmail
       await kit.accept(chat.id)
       expect(await kit.status(v, 'agent')).toMatchObject({ agentName: ADA })
       await kit.seenText(v, T.onHumanAgentAssignedMessage)
