@@ -40,7 +40,11 @@ function storyKit(stack: () => Stack, latencyMs: number) {
   const wait = 15_000 + latencyMs * 60
   const ids = () => stack().zoho.ids
   let n = 0
-  const visitor = (name: string, email?: string) => new Visitor(stack(), `${name}${latencyMs}x${++n}`).start(email)
+  /** A new visitor (unique name per stack); `withEmail` gives them `<name>@example.com`. */
+  const visitor = (name: string, withEmail = false) => {
+    const unique = `${name}${latencyMs}x${++n}`
+    return new Visitor(stack(), unique).start(withEmail ? `${unique.toLowerCase()}@example.com` : undefined)
+  }
   const chats = async (v: Visitor) =>
     (await zoho<any[]>(stack(), 'GET', '/conversations')).filter((c) => c.visitor?.name === v.name)
   const chatOf = (v: Visitor, nth = 1) =>
@@ -138,11 +142,11 @@ for (const latencyMs of [0, 500]) {
     const k = storyKit(() => one, latencyMs)
 
     const happyPath = async (kit: ReturnType<typeof storyKit>) => {
-      const v = await kit.visitor('Alice', `alice${latencyMs}@example.com`)
+      const v = await kit.visitor('Alice', true)
       await v.say('hi')
       await kit.seen(v, 'bot reply', (m) => m.author === 'bot' && m.type === 'choice')
       const chat = await kit.escalate(v)
-      expect(chat.visitor.email).toBe(`alice${latencyMs}@example.com`) // the demo bot passes it as userEmail
+      expect(chat.visitor.email).toBe(`${v.name.toLowerCase()}@example.com`) // the demo bot passes it as userEmail
       await kit.accept(chat.id)
       expect(await kit.status(v, 'agent')).toMatchObject({ agentName: ADA })
       await kit.seenText(v, T.onHumanAgentAssignedMessage)
