@@ -61,12 +61,18 @@ export const startHitl = async (props: Props): Promise<{ conversationId: string 
   // The hand-over is tagged first and parked assignments are taken after: an assignment webhook either parks before
   // the take (found here) or looks again after it and sees the tag (see on-assignment). Only a state read is left
   // before the return, so the hold-back counted from this tag covers the plugin (hold-back.ts).
-  ;({ conversation } = await client.updateConversation({
-    id: conversation.id,
-    tags: { handedOverAt: String(Date.now()) },
-  }))
-  const parked = await takeParkedAssignment(props, opened.chatId)
-  if (parked) await announceAssignment(props, conversation, parked, Date.now())
+  try {
+    ;({ conversation } = await client.updateConversation({
+      id: conversation.id,
+      tags: { handedOverAt: String(Date.now()) },
+    }))
+    const parked = await takeParkedAssignment(props, opened.chatId)
+    if (parked) await announceAssignment(props, conversation, parked, Date.now())
+  } catch (err) {
+    // The plugin gets an error and never activates this session: nobody could answer the chat, so it is closed.
+    await salesiq.closeConversation(opened.chatId).catch(() => undefined)
+    throw err
+  }
   logger.forBot().info(`Opened SalesIQ chat ${opened.chatId} for user ${user.id} (conversation ${conversation.id})`)
   return { conversationId: conversation.id }
 }

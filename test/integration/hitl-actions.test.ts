@@ -205,3 +205,19 @@ describe('a failed escalation', () => {
     }
   })
 })
+
+describe('an escalation that fails after the chat was opened', () => {
+  it('Botpress refuses the hand-over: the flow gets the error and the SalesIQ chat is closed, not left waiting', async () => {
+    const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name: 'Half Open' })
+    stack.botpress.faults.add({ path: '/v1/chat/conversations/*', method: 'PUT', status: 500, count: 10 })
+    try {
+      const r = await action(stack, 'startHitl', { userId, messageHistory: [] })
+      expect(r.status).not.toBe(200)
+    } finally {
+      stack.botpress.faults.clear()
+    }
+    const chats = (await conversations()).filter((c) => c.visitor?.name === 'Half Open')
+    expect(chats).toHaveLength(1)
+    expect(chats[0].state).toBe('ended')
+  })
+})
