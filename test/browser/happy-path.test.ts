@@ -315,7 +315,18 @@ describe('sandbox page in Chromium', { timeout: 60_000 }, () => {
     await hours.selectOption('closed')
     await expect.poll(() => line.textContent(), { timeout: WAIT }).toMatch(/^No live chat: outside business hours/)
     const apps = await control<any[]>('apps')
-    expect(apps.find((a) => a.id === s.zoho.ids.appId)).toMatchObject({ businessHours: 'closed' })
+    expect(apps.find((a) => a.id === s.zoho.ids.appId)).toMatchObject({
+      businessHours: 'closed',
+      offlineMessages: true,
+    })
+    // Offline messages off and on again (the next step leaves one).
+    const offlineOn = page.getByTestId('console-offline-messages-on')
+    await offlineOn.uncheck()
+    await expect.poll(() => line.textContent(), { timeout: WAIT }).toMatch(/· offline messages off$/)
+    expect((await control<any[]>('apps')).find((a) => a.id === s.zoho.ids.appId).offlineMessages).toBe(false)
+    await offlineOn.check()
+    await expect.poll(() => line.textContent(), { timeout: WAIT }).toMatch(/· offline messages on$/)
+    expect((await control<any[]>('apps')).find((a) => a.id === s.zoho.ids.appId).offlineMessages).toBe(true)
     const operators = await control<any[]>('operators')
     expect(operators.filter((o) => o.status === 'available').map((o) => o.first_name)).toEqual([])
     // What a bot asking the integration before escalating now hears (its answers are cached for a few seconds).
