@@ -26,7 +26,7 @@ export const buttonOf = (message: Pick<Message, 'payload'>) => {
 export function offlineMessageOf(message: Pick<Message, 'type' | 'payload'>): string | undefined {
   if (message.type !== 'text') return undefined
   const text = textOf(message)
-  return text && !buttonOf(message) ? text.slice(0, 2000) : undefined
+  return text && !buttonOf(message) ? text : undefined
 }
 
 export function botReply(message: Pick<Message, 'type' | 'payload'>): Reply {

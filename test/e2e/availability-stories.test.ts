@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_TEXTS } from '../../sandbox/bot/hitl/texts'
-import { DEMO_TEXTS, expectedWaitText, NOT_NOW_VALUE, offerMessageReply } from '../../sandbox/bot/replies'
+import {
+  DEMO_TEXTS,
+  expectedWaitText,
+  LEAVE_MESSAGE_VALUE,
+  missedChatReply,
+  NOT_NOW_VALUE,
+  offerMessageReply,
+} from '../../sandbox/bot/replies'
 import { startStack, type Stack } from '../../sandbox/stack'
 import { botClient, waitFor, zoho } from '../harness/helpers'
 import { Visitor, type ChatMessage } from '../harness/visitor'
@@ -153,6 +160,27 @@ describe.concurrent('before escalating: availability, offline messages, ratings'
     )
     await settle()
     expect((await texts(v)).filter((t) => t === DEMO_TEXTS.thanks)).toHaveLength(1)
+  })
+
+  it('a missed chat: the bot offers a button to leave a message; the visitor’s next words are not taken unasked', async () => {
+    const v = await visitor(online, 'Mona')
+    await v.say('talk to a human')
+    const chat = await waitFor('the SalesIQ chat', async () => (await chatsOf(online, v))[0], WAIT)
+    await v.waitForStatus('waiting', WAIT)
+    await zoho(online, 'POST', `/conversations/${chat.id}/miss`, {})
+    const offer = await seenText(v, missedChatReply().payload.text as string)
+    expect(offer.payload.options).toEqual(missedChatReply().payload.options)
+    await v.waitForStatus('bot', WAIT)
+    await v.say(LEAVE_MESSAGE_VALUE) // the button
+    await seenText(v, DEMO_TEXTS.askForMessage)
+    await v.say('I waited, please email me')
+    await seenText(v, DEMO_TEXTS.messageLeft)
+    const left = (await zoho<any[]>(online, 'GET', '/offline-messages')).filter((m) => m.visitor.name === v.name)
+    expect(left.map((m) => m.message)).toEqual(['I waited, please email me'])
+    // the same SalesIQ visitor as the missed chat
+    const { user } = await botClient(online).getUser({ id: v.userId })
+    const { user: downstream } = await botClient(online).getUser({ id: user.tags['hitl#downstream']! })
+    expect(left[0].visitor.userId).toBe(downstream.tags.visitorId)
   })
 
   it('a failed availability check does not block the visitor: the bot escalates anyway', async () => {
