@@ -35,23 +35,20 @@ export async function onUserMessage(props: Props & { message: Message }) {
     api.createMessage({ conversationId: message.conversationId, userId: props.ctx.botId, ...reply, tags: {} })
   const sayText = (text: string) => say({ type: 'text', payload: { text } })
 
-  if (await isAwaitingMessage(api, message.conversationId)) {
-    const button = buttonOf(message)
-    const text = offlineMessageOf(message)
-    if (text) return leaveOfflineMessage(props, message, text)
-    if (button === NOT_NOW_VALUE) {
-      await stopAwaitingMessage(api, message.conversationId)
-      return sayText(DEMO_TEXTS.notNow)
-    }
-    if (button === ESCALATE_VALUE) {
-      await stopAwaitingMessage(api, message.conversationId)
-      return escalate(props)
-    }
-    if (button !== LEAVE_MESSAGE_VALUE) return sayText(DEMO_TEXTS.textOnly) // a file, a picture…
+  const button = buttonOf(message)
+  if (button === NOT_NOW_VALUE) {
+    await stopAwaitingMessage(api, message.conversationId)
+    return sayText(DEMO_TEXTS.notNow)
   }
-  if (buttonOf(message) === LEAVE_MESSAGE_VALUE) {
+  if (button === LEAVE_MESSAGE_VALUE) {
     await awaitMessage(api, message.conversationId)
     return say({ type: 'choice', payload: { text: DEMO_TEXTS.askForMessage, options: notNow } })
+  }
+  if (await isAwaitingMessage(api, message.conversationId)) {
+    const text = offlineMessageOf(message)
+    if (text) return leaveOfflineMessage(props, message, text)
+    if (button !== ESCALATE_VALUE) return sayText(DEMO_TEXTS.textOnly) // a file, a picture…
+    await stopAwaitingMessage(api, message.conversationId) // "talk to a human" again: check again
   }
   if (wantsHuman(message)) return escalate(props)
   await say(botReply(message))

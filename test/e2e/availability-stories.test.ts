@@ -20,6 +20,10 @@ import { Visitor, type ChatMessage } from '../harness/visitor'
  * integration reuses an availability answer for 5 s).
  */
 const WAIT = 15_000
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64'
+)
 
 type Setup = (s: Stack) => Promise<unknown>
 async function stackWith(setup: Setup): Promise<Stack> {
@@ -122,10 +126,12 @@ describe.concurrent('before escalating: availability, offline messages, ratings'
     expect(expectedWaitText(600)).toContain('10 minutes') // the app's waiting time, 600 s
   })
 
-  it('outside business hours: says so, offers a message; "Not now" leaves none and opens no chat', async () => {
+  it('outside business hours: says so, asks for a text; "Not now" leaves no message and opens no chat', async () => {
     const v = await visitor(closed, 'Hugo')
     await v.say('can I talk to an agent?')
     await seenText(v, offerMessageReply('outside-business-hours').payload.text as string)
+    await v.sendFile('note.png', PNG, 'image/png') // not a message to leave
+    await seenText(v, DEMO_TEXTS.textOnly)
     await v.say(NOT_NOW_VALUE)
     await seenText(v, DEMO_TEXTS.notNow)
     await settle()
