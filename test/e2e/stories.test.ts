@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_TEXTS } from '../../sandbox/bot/hitl/texts'
+import { expectedWaitText } from '../../sandbox/bot/replies'
 import { startStack, type Stack, type StackOptions } from '../../sandbox/stack'
 import { waitFor, zoho } from '../harness/helpers'
 import { Visitor, type ChatMessage } from '../harness/visitor'
@@ -18,6 +19,8 @@ import { Visitor, type ChatMessage } from '../harness/visitor'
 vi.setConfig({ maxConcurrency: 20 })
 
 const T = DEFAULT_TEXTS
+/** The demo brain's words before it escalates (operators online, the apps' 600 s waiting time). */
+const WAIT_TEXT = expectedWaitText(600)
 const ADA = 'Ada Lovelace'
 const BEN = 'Ben Busy'
 const END_TEXTS: string[] = [T.onHitlStoppedMessage, T.onUserHitlCloseMessage, T.onAgentAssignedTimeoutMessage]
@@ -165,10 +168,11 @@ for (const latencyMs of [0, 500]) {
       await kit.settle()
       const seenByVisitor = transcriptOf((await v.view()).messages)
       // Exactly this up to the agent's reply: one handoff text, one announcement, the agent shown as Ada.
-      expect(seenByVisitor.slice(0, 7)).toEqual([
+      expect(seenByVisitor.slice(0, 8)).toEqual([
         ['visitor', '', 'hi'],
         ['bot', '', '<choice>'],
         ['visitor', '', 'talk to a human'],
+        ['bot', '', WAIT_TEXT],
         ['bot', '', T.onHitlHandoffMessage],
         ['bot', '', T.onHumanAgentAssignedMessage],
         ['visitor', '', 'my order is late'],
@@ -193,6 +197,7 @@ for (const latencyMs of [0, 500]) {
         ['visitor', '', 'hi'],
         ['bot', '', '<choice>'],
         ['visitor', '', 'talk to a human'],
+        ['bot', '', WAIT_TEXT],
         ['bot', '', T.onHitlHandoffMessage],
         ['bot', '', T.onHumanAgentAssignedMessage],
         ['visitor', '', 'my order is late'],
@@ -362,6 +367,7 @@ for (const latencyMs of [0, 500]) {
       expect(view.status.status).toBe('bot')
       expect(transcriptOf(view.messages)).toEqual([
         ['visitor', '', 'talk to a human'],
+        ['bot', '', WAIT_TEXT],
         ['bot', '', T.onHitlHandoffMessage],
       ])
       expect(await kf.chats(v)).toEqual([])
