@@ -1,8 +1,11 @@
 import { IntegrationDefinition } from '@botpress/sdk'
 import hitl from './interfaces/hitl'
+import { getAvailabilityInput, getAvailabilityOutput } from './src/definitions/availability'
+import { chatRatedEvent } from './src/definitions/chat-rated'
 import { configurationSchema } from './src/definitions/configuration'
 import { events } from './src/definitions/events'
 import { hitlSessionSchema } from './src/definitions/hitl-session'
+import { leaveMessageInput, leaveMessageOutput } from './src/definitions/leave-message'
 import { states } from './src/definitions/states'
 import { conversationTags, messageTags, userTags } from './src/definitions/tags'
 
@@ -24,8 +27,24 @@ export default new IntegrationDefinition({
       schema: hitlSessionSchema,
     },
   },
-  events,
-  actions: {},
+  events: { ...events, chatRated: chatRatedEvent },
+  actions: {
+    getAvailability: {
+      title: 'Get availability',
+      description:
+        'Before escalating: operators available in a department, business hours, waiting time and the waiting queue ' +
+        '(one round of SalesIQ calls, reused for a few seconds per department)',
+      input: { schema: getAvailabilityInput },
+      output: { schema: getAvailabilityOutput },
+    },
+    leaveMessage: {
+      title: 'Leave a message',
+      description:
+        "Files SalesIQ's offline message for the visitor (same SalesIQ visitor as their chats) when no operator can chat",
+      input: { schema: leaveMessageInput },
+      output: { schema: leaveMessageOutput },
+    },
+  },
   channels: {},
 }).extend(hitl, (self) => ({
   entities: { hitlSession: self.entities.salesiqSession },

@@ -156,7 +156,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         kind: 'api',
         summary: `${r.method} ${r.path}`,
         status: r.status,
-        chatId: /\/conversations\/([^/]+)/.exec(r.path)?.[1],
+        // `…/conversations/leavemessage` files an offline message: a path word, not a chat id.
+        chatId: /\/conversations\/(?!leavemessage(?:\/|$))([^/]+)/.exec(r.path)?.[1],
       })
     )
     zoho.events.on('delivery', (d) =>

@@ -1,4 +1,6 @@
 import * as bp from '.botpress'
+import { getAvailability } from './availability/get-availability'
+import { leaveMessage } from './offline/leave-message'
 import { createUser } from './hitl/create-user'
 import { hitlChannel } from './hitl/channel'
 import { startHitl } from './hitl/start-hitl'
@@ -10,7 +12,7 @@ import { handler } from './webhook'
 export default new bp.Integration({
   register,
   unregister,
-  actions: { createUser, startHitl, stopHitl },
+  actions: { createUser, startHitl, stopHitl, getAvailability, leaveMessage },
   channels: { hitl: hitlChannel },
   handler,
 })

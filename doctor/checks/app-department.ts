@@ -1,3 +1,4 @@
+import { pluginTimeoutFor } from '../../src/hitl/plugin-settings'
 import { validateConfiguration } from '../../src/setup/validate'
 import { errorText, type DoctorContext } from '../context'
 import { fail, pass, skip, type StepResult } from '../report'
@@ -11,9 +12,16 @@ export async function checkAppAndDepartment(ctx: DoctorContext): Promise<StepRes
   const appTitle = `App (brand) "${config.appId}"`
   const deptTitle = `Department "${config.departmentId}" (exists and belongs to the app)`
   try {
-    const { appName, departmentName } = await validateConfiguration(ctx.zoho.salesiq, ctx.zoho.tokens, config)
+    const { appName, departmentName, waitingTimeSec } = await validateConfiguration(
+      ctx.zoho.salesiq,
+      ctx.zoho.tokens,
+      config
+    )
     return [
-      pass(appTitle, appName ? `"${appName}"` : undefined),
+      pass(
+        appTitle,
+        [appName ? `"${appName}"` : undefined, waiting(waitingTimeSec)].filter(Boolean).join(' — ') || undefined
+      ),
       pass(deptTitle, departmentName ? `"${departmentName}"` : undefined),
     ]
   } catch (err) {
@@ -42,4 +50,14 @@ export async function checkAppAndDepartment(ctx: DoctorContext): Promise<StepRes
       skip(deptTitle, 'not checked: the app could not be read'),
     ]
   }
+}
+
+/** The app's waiting time, and the HITL plugin timeout that fits it (hub.md, "Missed chats"). */
+function waiting(seconds: number | undefined): string | undefined {
+  if (!seconds) return undefined
+  return (
+    `waiting time ${seconds} s; set the HITL plugin's agentAssignedTimeoutSeconds to ${pluginTimeoutFor(seconds)} ` +
+    '(10 s under the waiting time, or under "waitTimeSeconds" if you set it) so the plugin says "No human agent is ' +
+    'available…" before SalesIQ misses the chat'
+  )
 }

@@ -27,7 +27,7 @@ export async function checkOperators(ctx: DoctorContext): Promise<StepResult> {
   if (available.length) return pass(title, `${counts} — available: ${available.map(name).join(', ')}`)
   return warn(
     title,
-    `${counts}. No operator is available right now: escalations will wait, then be missed after the app's waiting time (the visitor gets "missedChatMessage").`,
+    `${counts}. No operator is available right now: escalations will wait, then be missed after the app's waiting time (the bot gets chatMissed, then hitlStopped).`,
     'set at least one operator of the department to "Available" in SalesIQ (status menu next to the avatar), or check the business hours.'
   )
 }

@@ -70,7 +70,13 @@ export const hitlPluginDefinition = new sdk.PluginDefinition({
   },
 })
 
-export const botDefinition = new sdk.BotDefinition({})
+/** The demo brain's own states (demo-state.ts). */
+const demoStates = {
+  awaitingOfflineMessage: { type: 'conversation', schema: z.object({ askedAt: z.string() }) },
+  ratingThanked: { type: 'conversation', schema: z.object({ by: z.string() }) },
+} as const
+
+export const botDefinition = new sdk.BotDefinition({ states: demoStates })
   .addIntegration(
     {
       type: 'integration',

@@ -1,4 +1,5 @@
 import * as sdk from '@botpress/sdk'
+import { onChatMissed, onChatRated } from './after-chat'
 import { onUserMessage } from './brain'
 import { botDefinition } from './definition'
 import { PLUGIN_ALIAS } from './hitl/names'
@@ -25,5 +26,8 @@ const bot = new sdk.Bot({
 })
 
 bot.on.message('*', onUserMessage as never)
+// The integration's own events (declared by addIntegration in definition.ts), for the brain's after-chat words.
+bot.on.event('zoho-salesiq-hitl:chatRated' as never, onChatRated as never)
+bot.on.event('zoho-salesiq-hitl:chatMissed' as never, onChatMissed as never)
 
 export default bot

@@ -83,13 +83,15 @@ export function openConversation(ctx: EmulatorContext, input: OpenInput): Conver
 /** Like SalesIQ's auto_assign: the available operator with the fewest chats, below their concurrency cap. */
 export function autoAssign(ctx: EmulatorContext, c: Conversation, exclude?: string): Operator | undefined {
   if (c.state !== 'waiting' || ctx.store.conversations.get(c.id) !== c) return undefined
-  const op = pickOperator(ctx, exclude)
+  const op = pickOperator(ctx, exclude, c.departmentId)
   if (op) assign(ctx, c, op.id)
   return op
 }
 
-function pickOperator(ctx: EmulatorContext, exclude?: string): Operator | undefined {
+/** With a department, only its members are candidates (SalesIQ routes a chat within its department). */
+function pickOperator(ctx: EmulatorContext, exclude?: string, departmentId?: string): Operator | undefined {
   const free = [...ctx.store.operators.values()]
+    .filter((o) => !departmentId || o.departmentIds.includes(departmentId))
     .filter((o) => o.status === 'available' && o.id !== exclude && ctx.store.activeChatsOf(o.id) < o.maxConcurrentChats)
     .sort((a, b) => ctx.store.activeChatsOf(a.id) - ctx.store.activeChatsOf(b.id))
   return free[0]

@@ -93,12 +93,23 @@ export class ZohoEmulatorClient {
     status?: string
     maxConcurrentChats?: number
   }) => this.call<Record<string, Json>>('POST', '/operators', o)
-  setOperator = (id: string, patch: { status?: 'available' | 'busy' | 'offline'; maxConcurrentChats?: number }) =>
-    this.call<Record<string, Json>>('PUT', `/operators/${id}`, patch)
+  setOperator = (
+    id: string,
+    patch: { status?: 'available' | 'busy' | 'offline'; maxConcurrentChats?: number; departmentIds?: string[] }
+  ) => this.call<Record<string, Json>>('PUT', `/operators/${id}`, patch)
   setApp = (
     id: string,
-    patch: { waitingTimeSec?: number; chatAssignment?: 'auto_assign' | 'manual'; enabled?: boolean }
+    patch: {
+      waitingTimeSec?: number
+      chatAssignment?: 'auto_assign' | 'manual'
+      enabled?: boolean
+      businessHours?: 'off' | 'open' | 'closed'
+      waitingQueue?: { enabled?: boolean; size?: number }
+      offlineMessages?: boolean
+    }
   ) => this.call<Record<string, Json>>('PUT', `/apps/${id}`, patch)
+  apps = () => this.call<Array<Record<string, Json>>>('GET', '/apps')
+  offlineMessages = () => this.call<Array<Record<string, Json>>>('GET', '/offline-messages')
 
   conversations = (state?: string) =>
     this.call<Array<Record<string, Json>>>('GET', `/conversations${this.qs({ state })}`)

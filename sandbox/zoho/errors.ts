@@ -53,6 +53,7 @@ export const siq = {
     new SiqError(1027, `File too large: ${size} bytes (maximum ${max} bytes)`, { param: 'file' }),
   contentType: (ct: string) =>
     new SiqError(1054, `Invalid header value: content-type '${ct}' is not accepted here`, { header: 'content-type' }),
+  requestType: (method: string) => new SiqError(1004, `Invalid request type: ${method} is not accepted here`),
   url: (method: string, path: string) =>
     new SiqError(1006, `Invalid URL: no SalesIQ route for ${method} ${path} ((emulator))`),
 }

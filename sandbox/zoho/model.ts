@@ -46,8 +46,16 @@ export interface App {
   departmentIds: string[]
   chatAssignment: 'auto_assign' | 'manual'
   waitingTimeSec: number
+  /** 'off' = no business hours set (always open); 'open' / 'closed' = set, and now inside / outside them. */
+  businessHours: BusinessHoursState
+  /** SalesIQ's chat waiting queue: when on, at most `size` chats wait per department. */
+  waitingQueue: { enabled: boolean; size: number }
+  /** Whether visitors may leave an offline message (`leavemessage`); refused with 1016 when false. */
+  offlineMessages: boolean
   createdAt: number
 }
+
+export type BusinessHoursState = 'off' | 'open' | 'closed'
 
 export interface Department {
   id: string
@@ -66,6 +74,8 @@ export interface Operator {
   email: string
   status: OperatorStatus
   maxConcurrentChats: number
+  /** Departments the operator answers for (REST `departments: [ids]`); chats are only routed to their members. */
+  departmentIds: string[]
 }
 
 export interface Visitor {
@@ -138,6 +148,19 @@ export interface Conversation {
     at: number
   }
   messages: ChatMessage[]
+}
+
+/** An offline message left through `leavemessage` (what the operator console lists). */
+export interface OfflineMessage {
+  /** The conversation_id SalesIQ answered with (the left message is stored as a missed chat too). */
+  id: string
+  appId: string
+  departmentId: string
+  message: string
+  visitor: { userId: string; name?: string; email?: string; phone?: string }
+  /** How it came: POST (documented) or PUT (the Mobilisten SDK). */
+  method: string
+  createdAt: number
 }
 
 export interface WebhookKey {

@@ -88,6 +88,9 @@ export function seedStore(store: ZohoStore, seed: SeedConfig, now = Date.now()):
     departmentIds: [ids.supportDepartmentId, ids.salesDepartmentId],
     chatAssignment: 'auto_assign',
     waitingTimeSec: seed.appWaitingTimeSec,
+    businessHours: 'off',
+    waitingQueue: { enabled: false, size: 0 },
+    offlineMessages: true,
     createdAt: now,
   })
   store.reserveIds('app', 1)
@@ -97,7 +100,16 @@ export function seedStore(store: ZohoStore, seed: SeedConfig, now = Date.now()):
     [ids.offlineOperatorId, 'Olive', 'Offline', 'olive@acme.example', 'offline'],
   ] as const
   for (const [id, firstName, lastName, email, status] of ops) {
-    store.operators.set(id, { id, firstName, lastName, nickName: firstName, email, status, maxConcurrentChats: 5 })
+    store.operators.set(id, {
+      id,
+      firstName,
+      lastName,
+      nickName: firstName,
+      email,
+      status,
+      maxConcurrentChats: 5,
+      departmentIds: [ids.supportDepartmentId, ids.salesDepartmentId],
+    })
   }
   store.reserveIds('operator', 3)
 }

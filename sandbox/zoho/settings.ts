@@ -30,6 +30,18 @@ export const settingsSchema = z
     webhookVersionAsString: z.boolean(),
     /** Real traffic: attender.updated can arrive ~100 ms after the open-conversation call returns. */
     autoAssignDelayMs: z.number().int().nonnegative(),
+    /** Operators' offline `status_code` is undocumented ("1" available and "3" busy are): the code to send, null = none. */
+    offlineStatusCode: z.string().min(1).nullable(),
+    /**
+     * How apps show `business_hours` (undocumented beyond a true/false on create): 'status' = `{enabled, status:
+     * "open"|"closed"}`, 'boolean' = just `true|false` (inside or outside not shown), 'schedule' = `{enabled, timezone,
+     * timings: [{day, from, to}]}`.
+     */
+    businessHoursShape: z.enum(['status', 'boolean', 'schedule']),
+    /** `leavemessage` is documented as POST, the Mobilisten SDK uses PUT (A3): which ones this portal accepts. */
+    leaveMessageMethods: z.enum(['both', 'post', 'put']),
+    /** Code of the refusal when an app takes no offline messages (undocumented): 1016 permission denied by default. */
+    offlineMessagesRefusalCode: z.number().int().positive(),
     /** Zoho's HEAD check on webhook create/update: 200 required, 5 s read timeout. */
     headCheckTimeoutMs: z.number().int().positive(),
     /** Zobot/widget webhooks refuse URLs with an explicit port; off by default because sandbox URLs carry ports. */
@@ -90,6 +102,10 @@ export const defaultSettings: ZohoEmulatorSettings = {
   webhookTimeoutMs: 5000,
   webhookVersionAsString: false,
   autoAssignDelayMs: 100,
+  offlineStatusCode: '0',
+  businessHoursShape: 'status',
+  leaveMessageMethods: 'both',
+  offlineMessagesRefusalCode: 1016,
   headCheckTimeoutMs: 5000,
   rejectUrlsWithPort: false,
   autoConsent: false,

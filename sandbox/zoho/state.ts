@@ -54,6 +54,9 @@ export function controlConversation(ctx: EmulatorContext, c: Conversation) {
     left_message: c.leftMessage ?? false,
     last_transfer: c.lastTransfer ?? null,
     pending_transfer: c.pendingTransfer ?? null,
+    // What the visitor rated (the console's "rate as the visitor"); null until rated.
+    rating: c.rating ?? null,
+    feedback: c.feedback ?? null,
     messages: c.messages.map((m) => messageView(m, (f) => attachmentUrl(ctx, c, f), PLAIN_MESSAGES)),
   }
 }

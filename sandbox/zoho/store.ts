@@ -6,6 +6,7 @@ import type {
   Department,
   FailedExecution,
   OAuthClient,
+  OfflineMessage,
   Operator,
   RefreshToken,
   StoredFile,
@@ -52,6 +53,8 @@ export class ZohoStore {
   readonly filesByKey = new Map<string, string>()
   readonly webhooks = new Map<string, Webhook>()
   readonly executions = new Map<string, FailedExecution>()
+  /** Offline messages, oldest first. */
+  readonly offlineMessages: OfflineMessage[] = []
   /** Token-endpoint throttle window per refresh token. */
   readonly throttle = new Map<string, { windowStart: number; count: number }>()
   /** Token requests per refresh token since the last reset (for /_emulator/tokens/stats). */

@@ -1,3 +1,10 @@
+import {
+  businessHoursView,
+  DEFAULT_SHAPES,
+  operatorStatusView,
+  waitingQueueView,
+  type AvailabilityShapes,
+} from './availability'
 import type { ZohoStore } from './store'
 import type { App, ChatMessage, ChatState, Conversation, Department, Operator, Visitor, Webhook } from './model'
 import { ms } from './ids'
@@ -7,7 +14,7 @@ import type { ZohoEmulatorSettings } from './settings'
 
 /** Zoho's wire shapes of the stored records (REST v2 and visitor API). Every timestamp: epoch ms as a string. */
 
-export function appView(a: App, store: ZohoStore) {
+export function appView(a: App, store: ZohoStore, settings: AvailabilityShapes = DEFAULT_SHAPES) {
   return {
     id: a.id,
     name: a.name,
@@ -16,8 +23,8 @@ export function appView(a: App, store: ZohoStore) {
     departments: a.departmentIds.map((d) => ({ [d]: store.departments.get(d)?.name ?? '' })),
     chat_assignment: a.chatAssignment,
     waiting_time: a.waitingTimeSec,
-    business_hours: { enabled: false },
-    chat_waiting_queue: { enabled: false, size: 0 },
+    business_hours: businessHoursView(a, settings),
+    chat_waiting_queue: waitingQueueView(a),
     created_time: ms(a.createdAt),
   }
 }
@@ -33,10 +40,7 @@ export function departmentView(d: Department) {
   }
 }
 
-/** `status_code`: "1" available, "3" busy (documented); offline is undocumented — ((emulator)) "0". */
-const STATUS_CODE = { available: '1', busy: '3', offline: '0' } as const
-
-export function operatorView(o: Operator) {
+export function operatorView(o: Operator, settings: AvailabilityShapes = DEFAULT_SHAPES) {
   return {
     id: o.id,
     email_id: o.email,
@@ -45,7 +49,8 @@ export function operatorView(o: Operator) {
     nick_name: o.nickName,
     is_enabled: true,
     is_chat_enabled: true,
-    status_code: STATUS_CODE[o.status],
+    ...operatorStatusView(o, settings),
+    departments: o.departmentIds,
     maximum_concurrent_chat: o.maxConcurrentChats,
     image_key: `0_${o.id}`,
   }

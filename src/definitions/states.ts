@@ -117,4 +117,15 @@ export const states = {
       done: z.boolean().optional().title('Done').describe('True once the HITL plugin was told (hitlStopped)'),
     }),
   },
+  ratingClaim: {
+    type: 'conversation',
+    // The latest `conversation.rated` delivery handled (src/rating): a redelivery, on any instance, emits nothing.
+    schema: z.object({
+      key: z.string().title('Delivery key').describe('Identifies the rated delivery (its event_time)'),
+      eventTime: z.number().title('Event time').describe('SalesIQ event_time of that delivery (epoch ms)'),
+      nonce: z.string().title('Nonce').describe('Identifies the handler whose claim was stored'),
+      at: z.number().title('Claimed at').describe('Epoch ms'),
+      done: z.boolean().optional().title('Done').describe('True once chatRated was emitted'),
+    }),
+  },
 } as const

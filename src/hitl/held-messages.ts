@@ -1,4 +1,3 @@
-import { isApiError } from '@botpress/sdk'
 import type * as bp from '.botpress'
 import { withConversationLock } from '../state/conversation-lock'
 
@@ -9,7 +8,8 @@ const FORGET_AFTER_DUE_MS = 60_000
  * Creates a held-back (scheduled) operator message at most once per SalesIQ message key, although Botpress may not
  * store a scheduled message until it is due (so getOrCreateMessage cannot see it meanwhile). The keys of held
  * messages are recorded in conversation state; the conversation lock makes check, create and record one step across
- * instances. `create` runs only for a key not already held. Returns false for a duplicate.
+ * instances. `create` runs only for a key not already held. Returns false for a duplicate. When Botpress fails to
+ * answer these checks, the message is created anyway: a rare duplicate is better than a reply SalesIQ gives up on.
  */
 export async function createHeldOnce(
   client: bp.Client,
@@ -18,22 +18,31 @@ export async function createHeldOnce(
   dueAt: number,
   create: () => Promise<unknown>
 ): Promise<boolean> {
-  return withConversationLock(client, conversationId, async () => {
-    const ref = { type: 'conversation', id: conversationId, name: 'heldMessages' } as const
-    const keys = await client.getState(ref).then(
-      (r) => r.state.payload.keys,
-      (err) => {
-        if (isApiError(err) && err.type === 'ResourceNotFound') return {} as Record<string, number>
-        throw err
-      }
-    )
-    const now = Date.now()
-    if ((keys[key] ?? 0) > now - FORGET_AFTER_DUE_MS) return false
-    await create()
-    const kept = Object.fromEntries(Object.entries(keys).filter(([, due]) => due > now - FORGET_AFTER_DUE_MS))
-    await client.setState({ ...ref, payload: { keys: { ...kept, [key]: dueAt } }, expiry: 10 * 60_000 })
-    return true
-  })
+  return withConversationLock(
+    client,
+    conversationId,
+    async () => {
+      const ref = { type: 'conversation', id: conversationId, name: 'heldMessages' } as const
+      // Not found: nothing held yet. A Botpress failure here costs only the duplicate check, never the message.
+      const keys = await client.getState(ref).then(
+        (r) => r.state.payload.keys,
+        () => ({}) as Record<string, number>
+      )
+      const now = Date.now()
+      if ((keys[key] ?? 0) > now - FORGET_AFTER_DUE_MS) return false
+      await create()
+      // The message is scheduled: from here on, failing would make SalesIQ redeliver and duplicate it. A record that
+      // cannot be written only leaves a later copy of this delivery undetected, so it is tried twice, then let go.
+      const kept = Object.fromEntries(Object.entries(keys).filter(([, due]) => due > now - FORGET_AFTER_DUE_MS))
+      const record = () =>
+        client.setState({ ...ref, payload: { keys: { ...kept, [key]: dueAt } }, expiry: 10 * 60_000 })
+      await record()
+        .catch(record)
+        .catch(() => undefined)
+      return true
+    },
+    { bestEffort: true }
+  )
 }
 
 /** Whether a key is held (scheduled, maybe not yet stored): a relay of the same message now would duplicate it. */

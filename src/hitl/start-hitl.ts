@@ -7,7 +7,7 @@ import { announceAssignment } from './assignment'
 import { realEmail } from './email'
 import type { SalesIQClient } from '../zoho/salesiq'
 import { takeParkedAssignment } from './parking'
-import { agentOf, questionFrom, renderTranscript, sincePreviousSession, type HistoryMessage } from './transcript'
+import { questionFrom, renderTranscript, sincePreviousSession, type HistoryMessage } from './transcript'
 
 type Props = bp.ActionProps['startHitl']
 
@@ -61,12 +61,18 @@ export const startHitl = async (props: Props): Promise<{ conversationId: string 
   // The hand-over is tagged first and parked assignments are taken after: an assignment webhook either parks before
   // the take (found here) or looks again after it and sees the tag (see on-assignment). Only a state read is left
   // before the return, so the hold-back counted from this tag covers the plugin (hold-back.ts).
-  ;({ conversation } = await client.updateConversation({
-    id: conversation.id,
-    tags: { handedOverAt: String(Date.now()) },
-  }))
-  const parked = await takeParkedAssignment(props, opened.chatId)
-  if (parked) await announceAssignment(props, conversation, parked, Date.now())
+  try {
+    ;({ conversation } = await client.updateConversation({
+      id: conversation.id,
+      tags: { handedOverAt: String(Date.now()) },
+    }))
+    const parked = await takeParkedAssignment(props, opened.chatId)
+    if (parked) await announceAssignment(props, conversation, parked, Date.now())
+  } catch (err) {
+    // The plugin gets an error and never activates this session: nobody could answer the chat, so it is closed.
+    await salesiq.closeConversation(opened.chatId).catch(() => undefined)
+    throw err
+  }
   logger.forBot().info(`Opened SalesIQ chat ${opened.chatId} for user ${user.id} (conversation ${conversation.id})`)
   return { conversationId: conversation.id }
 }
@@ -80,7 +86,8 @@ async function escalation<T>(doing: string, run: () => Promise<T>): Promise<T> {
     return await run()
   } catch (err) {
     const cause = toRuntimeError(err, doing).message.replace(/\.?$/, '.')
-    const kind = isZohoError(err) ? err.kind : undefined
+    // A 5xx carrying an error body is still SalesIQ being down, whatever the body says.
+    const kind = isZohoError(err) ? ((err.details.status ?? 0) >= 500 ? 'server' : err.kind) : undefined
     const next =
       kind === 'timeout'
         ? ' SalesIQ did not answer in time; a chat may have opened there without Botpress knowing. Try again later.'
@@ -124,17 +131,13 @@ async function sendTranscript(
   }
 }
 
-/** The names of the agents the transcript mentions (their look-alike users carry them); a few lookups at most. */
+/** The name of the agent the transcript mentions (the look-alike user the plugin relayed them with carries it). */
 async function namesOfAgents(client: bp.Client, history: HistoryMessage[]): Promise<Record<string, string>> {
-  const { shown, previousAgent } = sincePreviousSession(history)
-  const ids = [...new Set([previousAgent, ...shown.map(agentOf)].filter((id): id is string => Boolean(id)))]
-  const names: Record<string, string> = {}
-  for (const id of ids.slice(0, 5)) {
-    const user = await client.getUser({ id }).then(
-      (r) => r.user,
-      () => undefined // a label falls back to "Agent"
-    )
-    if (user?.name?.trim()) names[id] = user.name.trim()
-  }
-  return names
+  const { previousAgent } = sincePreviousSession(history)
+  if (!previousAgent) return {}
+  const user = await client.getUser({ id: previousAgent }).then(
+    (r) => r.user,
+    () => undefined // the label falls back to "Agent"
+  )
+  return user?.name?.trim() ? { [previousAgent]: user.name.trim() } : {}
 }

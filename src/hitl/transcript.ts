@@ -39,9 +39,10 @@ export function sincePreviousSession(history: HistoryMessage[]): Transcript {
 }
 
 /**
- * The bot conversation so far, as the operator reads it before answering: who said what (the visitor, the bot, an
- * agent of an earlier session), every type readable, a button answer as the label the visitor clicked. Returned as
- * chunks, each one visitor message in SalesIQ. `agentNames` maps look-alike user ids to names.
+ * The bot conversation so far, as the operator reads it before answering: who said what (the visitor, or the bot —
+ * the plugin's own texts included), every type readable, a button answer as the label the visitor clicked; an
+ * earlier session is named by its agent, not repeated. Returned as chunks, each one visitor message in SalesIQ.
+ * `agentNames` maps look-alike user ids to names.
  */
 export function renderTranscript(
   history: HistoryMessage[],
@@ -52,14 +53,14 @@ export function renderTranscript(
   if (shown.length === 0 && omitted === 0) return []
   const agentLabel = (id: string) => `${agentNames[id] ?? 'Agent'} (agent)`
   let offered: Array<{ label: string; value: string }> = []
+  // `shown` holds no agent message (it starts after the last one), so its authors are the visitor and the bot.
   const lines = shown.map((m) => {
-    const agent = agentOf(m)
     let text = renderMessage(m.type, m.payload)
     if (m.source.type === 'bot') {
       const choices = choicesIn(m.type, m.payload)
       if (choices.length) offered = choices
     } else text = clickedLabel(m.payload, offered) ?? text
-    const who = agent ? agentLabel(agent) : m.source.type === 'bot' ? 'Bot' : visitorName
+    const who = m.source.type === 'bot' ? 'Bot' : visitorName
     return `${who}: ${text.replace(/\n/g, '\n    ')}`
   })
   const opening = omitted

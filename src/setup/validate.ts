@@ -60,10 +60,12 @@ export async function validateConfiguration(salesiq: SalesIQClient, tokens: Toke
     )
   }
   const appName = str(app.name)
+  const waitingTimeSec = Number(app.waiting_time) || undefined // seconds before SalesIQ calls a waiting chat missed
 
   const departments = appDepartments(app)
   const belongs = departments?.some((d) => d.id === config.departmentId)
-  if (belongs) return { appName, departmentName: departments?.find((d) => d.id === config.departmentId)?.name }
+  if (belongs)
+    return { appName, waitingTimeSec, departmentName: departments?.find((d) => d.id === config.departmentId)?.name }
 
   let department: Record<string, unknown> | undefined
   try {
@@ -83,5 +85,5 @@ export async function validateConfiguration(salesiq: SalesIQClient, tokens: Toke
         `chats of this app cannot reach it. Set "departmentId" to one of: ${listing(departments)}, or add the department to the app in SalesIQ.`
     )
   }
-  return { appName, departmentName: str(department.name) }
+  return { appName, waitingTimeSec, departmentName: str(department.name) }
 }

@@ -3,6 +3,7 @@ import type { Delivery } from '../zoho/webhook-payload'
 import { onAssignment } from './on-assignment'
 import { onEnd } from './on-end'
 import { onOperatorMessage } from './on-operator-message'
+import { onRated } from '../rating/on-rated'
 
 /** Transfers are undocumented (A2): only the ones that settle who owns the chat matter here. */
 const ASSIGNMENT_EVENTS = new Set(['conversation.attender.updated', 'conversation.transfer.accepted'])
@@ -18,10 +19,12 @@ export async function routeDelivery(props: bp.CommonHandlerProps, delivery: Deli
       return onEnd(props, delivery, 'completed')
     case 'conversation.missed':
       return onEnd(props, delivery, 'missed')
+    case 'conversation.rated':
+      return onRated(props, delivery)
     case 'conversation.visitor.replied':
       return "ignored (the visitor's own message echoed back)"
     default:
-      // rated, message.edited/deleted, participants, other transfer steps: nothing the hitl interface can carry.
+      // message.edited/deleted, participants, other transfer steps: nothing the hitl interface can carry.
       return 'ignored'
   }
 }

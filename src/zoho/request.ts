@@ -12,6 +12,8 @@ export type RequestSpec = {
   /** Appended to error messages, e.g. ` for department "42"`. */
   context?: string
   timeoutMs?: number
+  /** Overrides the method's default (GET/PUT/DELETE are retried on lost answers): a PUT that files something is not. */
+  idempotent?: boolean
 }
 
 const isInvalidToken = (status: number, body: unknown) => {
@@ -33,7 +35,7 @@ export async function salesiqRequest<T = unknown>(tokens: TokenManager, spec: Re
     } else if (spec.body && 'form' in spec.body) {
       body = spec.body.form
     }
-    const idempotent = spec.method === 'GET' || spec.method === 'PUT' || spec.method === 'DELETE'
+    const idempotent = spec.idempotent ?? (spec.method === 'GET' || spec.method === 'PUT' || spec.method === 'DELETE')
     const response = await sendWithRetries(
       spec.url,
       { method: spec.method, headers, body },

@@ -203,6 +203,32 @@ export class SalesIQClient {
     return this.call<Envelope<Array<Record<string, unknown>>>>('listing operators', 'GET', this.rest('/operators'))
   }
 
+  /** Waiting chats of a department (REST v2 `status=waiting`), for the waiting queue's length. */
+  async listWaitingConversations(departmentId: string): Promise<Array<Record<string, unknown>>> {
+    const query = new URLSearchParams({ status: 'waiting', department_id: departmentId, limit: '100' })
+    const res = await this.call<Envelope<Array<Record<string, unknown>>>>(
+      'listing waiting chats',
+      'GET',
+      `${this.rest('/conversations')}?${query}`
+    )
+    return Array.isArray(res?.data) ? res.data : []
+  }
+
+  /**
+   * Files an offline message (visitor API v2 `leavemessage`). Documented as POST, called with PUT by Zoho's own SDK
+   * (A3): the method is the caller's choice; never retried, since a lost answer may still have filed it.
+   */
+  leaveMessage(method: 'POST' | 'PUT', body: Record<string, unknown>, departmentId: string) {
+    return salesiqRequest<Envelope<Record<string, unknown>> | undefined>(this.tokens, {
+      operation: 'leaving an offline message',
+      method,
+      url: `${this.host}/visitor/v2/${this.screen}/conversations/leavemessage`,
+      body: { json: body },
+      context: ` (department "${departmentId}")`,
+      idempotent: false,
+    })
+  }
+
   listWebhooks() {
     return this.call<Envelope<WebhookObject[]>>('listing webhooks', 'GET', `${this.rest('/webhooks')}?type=data`)
   }

@@ -1,3 +1,4 @@
+import { Client } from '@botpress/client'
 import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
@@ -10,7 +11,9 @@ import { Visitor } from '../harness/visitor'
  * The sandbox page clicked through in Debian's Chromium, at 1 280 px, as a person tries it first: the visitor escalates,
  * an operator accepts in the console, both sides talk (a file with a long name too), a transfer to a busy operator is
  * refused with its reason, the operator ends the chat, the visitor escalates again and the console shows the new chat,
- * a second visitor's chat is marked new, and the timeline is in time order with cells that stay in their columns.
+ * the ended chat is rated as the visitor, a second visitor's chat is marked new, the operators go offline and business
+ * hours close (the emulator and the integration's getAvailability agree with the console), an offline message a bot
+ * filed through the integration is listed, and the timeline is in time order with cells that stay in their columns.
  * The steps share one page and run in order. Who wrote what comes from the page's author marks; the only bot texts
  * looked for are the plugin's, read from the bot's defaults, shown as the bot's. `SCREENSHOT=1` also writes
  * docs/sandbox.png (the README's).
@@ -32,6 +35,8 @@ const WAIT = 20_000 // generous: every step crosses the bot, Botpress, the integ
 const SCREENSHOT = path.resolve(__dirname, '../../docs/sandbox.png')
 /** One word, no break opportunity: what a long SalesIQ file URL looks like to the layout. */
 const LONG_FILE_NAME = `${'quarterlyinvoicestatement'.repeat(8)}.pdf`
+/** An offline message with an unbreakable order number in it. */
+const OFFLINE_MESSAGE = `Nobody was there. Please call me back about order ${'A1B2C3D4'.repeat(10)} before Friday.`
 
 let stack: Stack | undefined
 let browser: Browser | undefined
@@ -64,6 +69,19 @@ async function escalateOnPage() {
     .filter({ hasText: /human|agent/i })
   if ((await offer.count()) > 0 && (await offer.first().isEnabled())) await offer.first().click()
   await see(byTest('visitor-status', ':not([data-status="bot"]):not([data-status="back-to-bot"])'))
+}
+
+/** The Zoho emulator's control API, read as any outside test would. */
+async function control<T = any>(path: string): Promise<T> {
+  const res = await fetch(`${stack!.zoho.url}/_emulator/${path}`)
+  expect(res.status).toBe(200)
+  return (await res.json()) as T
+}
+
+/** Calls an action through the Botpress API emulator, as a bot does (`client.callAction`). */
+async function callAction(type: string, input: Record<string, unknown>) {
+  const bot = new Client({ apiUrl: stack!.botpress.url, botId: stack!.identity.botId, retry: { retries: 0 } })
+  return (await bot.callAction({ type, input })).output as Record<string, any>
 }
 
 /** Nothing scrolls sideways, and the console's Send button is on screen. */
@@ -221,6 +239,38 @@ describe('sandbox page in Chromium', { timeout: 60_000 }, () => {
       .toBeGreaterThan(before)
   })
 
+  it('rates the ended chat as the visitor: the emulator sends conversation.rated and the integration takes it', async () => {
+    const form = page.getByTestId('console-rate-form')
+    await see(form)
+    // An ended chat has no use for the reply box: the rating takes its place.
+    expect(await page.getByTestId('console-reply-input').isHidden()).toBe(true)
+    expect(await page.getByTestId('console-rated').isHidden()).toBe(true)
+    // Neither stars nor words: nothing to send, and the console says so.
+    await page.getByTestId('console-rate-rating').selectOption('')
+    await page.getByTestId('console-rate-send').click()
+    await see(byTest('console-error').filter({ hasText: 'Choose a rating or write feedback.' }))
+    expect(await control('deliveries?event=conversation.rated')).toEqual([])
+    await page.getByTestId('console-rate-rating').selectOption('4')
+    await page.getByTestId('console-rate-feedback').fill('Quick and kind')
+    await page.getByTestId('console-rate-send').click()
+    const rated = page.getByTestId('console-rated')
+    await see(rated)
+    expect(await page.getByTestId('console-error').isHidden()).toBe(true)
+    expect(await rated.textContent()).toBe('The visitor rated this chat: ★★★★☆ 4/5 “Quick and kind”')
+    expect(await control(`conversations/${firstChatId}`)).toMatchObject({ rating: 4, feedback: 'Quick and kind' })
+    await expect
+      .poll(async () => (await control<any[]>('deliveries?event=conversation.rated')).map((d) => d.status), {
+        timeout: WAIT,
+      })
+      .toContain(200)
+    const [delivery] = await control<any[]>('deliveries?event=conversation.rated')
+    expect(delivery.envelope.entity).toMatchObject({ id: firstChatId, rating: 4, feedback: 'Quick and kind' })
+    // The integration turned it into its own event for the bot.
+    await see(byTest('timeline-item').filter({ hasText: 'chatRated' }))
+    const send = await page.getByTestId('console-rate-send').boundingBox()
+    expect(send!.x + send!.width).toBeLessThanOrEqual(WIDTH)
+  })
+
   it('selects the new chat when the visitor escalates again, and the long file URL in its transcript fits', async () => {
     await escalateOnPage()
     const selected = byTest('console-chat', '.selected')
@@ -247,6 +297,82 @@ describe('sandbox page in Chromium', { timeout: 60_000 }, () => {
     await newChat.click()
     await see(byTest('console-chat', '[data-visitor="Linus"].selected'))
     expect(await page.getByTestId('console-new-count').isHidden()).toBe(true)
+  })
+
+  it('sets operators offline and business hours closed; the emulator and getAvailability agree with the console', async () => {
+    const s = stack!
+    const status = (first: string) =>
+      page.getByTestId('operator-status').and(page.locator(`[data-operator="${first}"]`))
+    const line = page.getByTestId('console-availability')
+    await see(line.and(page.locator('[data-can-chat="true"]')))
+    await status('Ada').selectOption('offline')
+    await status('Olive').selectOption('offline')
+    await see(byTest('operator', '[data-operator="Ada"].offline'))
+    await see(line.and(page.locator('[data-can-chat="false"]')))
+    expect(await line.textContent()).toBe('No live chat: no operator available · offline messages on')
+
+    const hours = page.getByTestId('console-business-hours')
+    await hours.selectOption('closed')
+    await expect.poll(() => line.textContent(), { timeout: WAIT }).toMatch(/^No live chat: outside business hours/)
+    const apps = await control<any[]>('apps')
+    expect(apps.find((a) => a.id === s.zoho.ids.appId)).toMatchObject({
+      businessHours: 'closed',
+      offlineMessages: true,
+    })
+    // Offline messages off and on again (the next step leaves one).
+    const offlineOn = page.getByTestId('console-offline-messages-on')
+    await offlineOn.uncheck()
+    await expect.poll(() => line.textContent(), { timeout: WAIT }).toMatch(/· offline messages off$/)
+    expect((await control<any[]>('apps')).find((a) => a.id === s.zoho.ids.appId).offlineMessages).toBe(false)
+    await offlineOn.check()
+    await expect.poll(() => line.textContent(), { timeout: WAIT }).toMatch(/· offline messages on$/)
+    expect((await control<any[]>('apps')).find((a) => a.id === s.zoho.ids.appId).offlineMessages).toBe(true)
+    const operators = await control<any[]>('operators')
+    expect(operators.filter((o) => o.status === 'available').map((o) => o.first_name)).toEqual([])
+    // What a bot asking the integration before escalating now hears (its answers are cached for a few seconds).
+    await expect
+      .poll(async () => (await callAction('zoho-salesiq-hitl:getAvailability', {})).reason, { timeout: WAIT })
+      .toBe('outside-business-hours')
+
+    // The console follows the emulator: a change made elsewhere shows up.
+    const res = await fetch(`${s.zoho.url}/_emulator/apps/${s.zoho.ids.appId}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ businessHours: 'open' }),
+    })
+    expect(res.status).toBe(200)
+    await expect.poll(() => hours.inputValue(), { timeout: WAIT }).toBe('open')
+    await expect.poll(() => line.textContent(), { timeout: WAIT }).toMatch(/^No live chat: no operator/)
+  })
+
+  it('lists the offline message a bot left through the integration, apart from live chats', async () => {
+    const { userId } = await callAction('zoho-salesiq-hitl:createUser', {
+      name: 'Margaret',
+      email: 'margaret@example.com',
+    })
+    const left = await callAction('zoho-salesiq-hitl:leaveMessage', {
+      userId,
+      message: OFFLINE_MESSAGE,
+      phone: '+44 20 7946 0000',
+    })
+    expect(left.messageId).toEqual(expect.any(String))
+    const item = byTest('offline-message', `[data-id="${left.messageId}"]`)
+    await see(item)
+    expect(await item.getAttribute('data-visitor')).toBe('Margaret')
+    expect(await item.getByTestId('offline-message-text').textContent()).toBe(OFFLINE_MESSAGE)
+    expect(await item.textContent()).toContain('margaret@example.com')
+    expect(await item.textContent()).toContain('to Support')
+    expect(await page.getByTestId('offline-count').textContent()).toBe('1')
+    expect(await byTest('console-chat', `[data-id="${left.messageId}"]`).count()).toBe(0)
+    // The timeline row of the filing names no chat: "leavemessage" in its path is not a chat id.
+    const filed = byTest('timeline-item').filter({ hasText: '/conversations/leavemessage' })
+    await see(filed)
+    expect(await filed.first().getAttribute('data-chat')).toBeNull()
+    // The long order number wraps inside the chat list's column.
+    const column = await page.locator('.chat-list').boundingBox()
+    const box = await item.boundingBox()
+    expect(box!.x + box!.width).toBeLessThanOrEqual(column!.x + column!.width + 0.5)
+    await expectNoSidewaysScroll()
   })
 
   it('shows in the timeline which chat, conversation and instance each row concerns, bot deliveries and routing', async () => {

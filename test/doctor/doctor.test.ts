@@ -139,6 +139,8 @@ describe('npm run doctor', () => {
     ])
       expect(line(out, 'PASS', title), `${title}\n${out}`).toBe(true)
     expect(out).toContain('the setup is ready')
+    // The app's waiting time and the HITL plugin timeout that fits it (hub.md, "Missed chats").
+    expect(out).toMatch(/waiting time 60 s; set the HITL plugin's agentAssignedTimeoutSeconds to 50/)
     expect(code).toBe(0)
     expectNoSecret(out)
   })

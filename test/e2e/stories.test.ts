@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_TEXTS } from '../../sandbox/bot/hitl/texts'
+import { expectedWaitText } from '../../sandbox/bot/replies'
 import { startStack, type Stack, type StackOptions } from '../../sandbox/stack'
 import { waitFor, zoho } from '../harness/helpers'
 import { Visitor, type ChatMessage } from '../harness/visitor'
@@ -18,6 +19,8 @@ import { Visitor, type ChatMessage } from '../harness/visitor'
 vi.setConfig({ maxConcurrency: 20 })
 
 const T = DEFAULT_TEXTS
+/** The demo brain's words before it escalates (operators online, the apps' 600 s waiting time). */
+const WAIT_TEXT = expectedWaitText(600)
 const ADA = 'Ada Lovelace'
 const BEN = 'Ben Busy'
 const END_TEXTS: string[] = [T.onHitlStoppedMessage, T.onUserHitlCloseMessage, T.onAgentAssignedTimeoutMessage]
@@ -40,7 +43,11 @@ function storyKit(stack: () => Stack, latencyMs: number) {
   const wait = 15_000 + latencyMs * 60
   const ids = () => stack().zoho.ids
   let n = 0
-  const visitor = (name: string) => new Visitor(stack(), `${name}${latencyMs}x${++n}`).start()
+  /** A new visitor (unique name per stack); `withEmail` gives them `<name>@example.com`. */
+  const visitor = (name: string, withEmail = false) => {
+    const unique = `${name}${latencyMs}x${++n}`
+    return new Visitor(stack(), unique).start(withEmail ? `${unique.toLowerCase()}@example.com` : undefined)
+  }
   const chats = async (v: Visitor) =>
     (await zoho<any[]>(stack(), 'GET', '/conversations')).filter((c) => c.visitor?.name === v.name)
   const chatOf = (v: Visitor, nth = 1) =>
@@ -138,11 +145,11 @@ for (const latencyMs of [0, 500]) {
     const k = storyKit(() => one, latencyMs)
 
     const happyPath = async (kit: ReturnType<typeof storyKit>) => {
-      const v = await kit.visitor('Alice')
+      const v = await kit.visitor('Alice', true)
       await v.say('hi')
       await kit.seen(v, 'bot reply', (m) => m.author === 'bot' && m.type === 'choice')
       const chat = await kit.escalate(v)
-      expect((await v.view()).status.status).not.toBe('agent')
+      expect(chat.visitor.email).toBe(`${v.name.toLowerCase()}@example.com`) // the demo bot passes it as userEmail
       await kit.accept(chat.id)
       expect(await kit.status(v, 'agent')).toMatchObject({ agentName: ADA })
       await kit.seenText(v, T.onHumanAgentAssignedMessage)
@@ -161,10 +168,11 @@ for (const latencyMs of [0, 500]) {
       await kit.settle()
       const seenByVisitor = transcriptOf((await v.view()).messages)
       // Exactly this up to the agent's reply: one handoff text, one announcement, the agent shown as Ada.
-      expect(seenByVisitor.slice(0, 7)).toEqual([
+      expect(seenByVisitor.slice(0, 8)).toEqual([
         ['visitor', '', 'hi'],
         ['bot', '', '<choice>'],
         ['visitor', '', 'talk to a human'],
+        ['bot', '', WAIT_TEXT],
         ['bot', '', T.onHitlHandoffMessage],
         ['bot', '', T.onHumanAgentAssignedMessage],
         ['visitor', '', 'my order is late'],
@@ -189,6 +197,7 @@ for (const latencyMs of [0, 500]) {
         ['visitor', '', 'hi'],
         ['bot', '', '<choice>'],
         ['visitor', '', 'talk to a human'],
+        ['bot', '', WAIT_TEXT],
         ['bot', '', T.onHitlHandoffMessage],
         ['bot', '', T.onHumanAgentAssignedMessage],
         ['visitor', '', 'my order is late'],
@@ -358,29 +367,27 @@ for (const latencyMs of [0, 500]) {
       expect(view.status.status).toBe('bot')
       expect(transcriptOf(view.messages)).toEqual([
         ['visitor', '', 'talk to a human'],
+        ['bot', '', WAIT_TEXT],
         ['bot', '', T.onHitlHandoffMessage],
       ])
       expect(await kf.chats(v)).toEqual([])
       await kf.botAnswers(v, 'hello?') // the bot still answers
     })
 
-    it('a second escalation of the same visitor opens a new chat and works like the first', async () => {
-      const v = await k.visitor('Sue')
+    /** A first session with Ada, ended by her; then the visitor escalates again. Returns both chats. */
+    const twoSessions = async (v: Visitor) => {
       const first = await k.escalate(v)
       await k.accept(first.id)
       await k.status(v, 'agent')
       await k.reply(first.id, 'First session here')
       await k.seenText(v, 'First session here')
       await k.complete(first.id)
-      const { hitlConversationId: firstSession } = await k
-        .status(v, 'bot')
-        .then(() => v.view())
-        .then((x) => x.status)
+      await k.status(v, 'bot')
+      const { hitlConversationId: firstSession } = (await v.view()).status
       await v.say('talk to a human')
       const second = await k.chatOf(v, 2)
       expect(second.id).not.toBe(first.id)
-      // Active again, on a new hitl conversation. (The upstream conversation keeps the first agent's tags, as the
-      // plugin leaves them, so the status may name the earlier agent until the new one is assigned.)
+      // Active again, on a new hitl conversation.
       await waitFor(
         'the second session active',
         async () => {
@@ -389,6 +396,12 @@ for (const latencyMs of [0, 500]) {
         },
         k.wait
       )
+      return { first, second }
+    }
+
+    it('a second escalation of the same visitor opens a new chat and works like the first', async () => {
+      const v = await k.visitor('Sue')
+      const { first, second } = await twoSessions(v)
       await waitFor('two handoff texts', async () => (await k.count(v, T.onHitlHandoffMessage)) === 2, k.wait)
       await k.accept(second.id, k.ids().busyOperatorId)
       await waitFor('Ben is the agent', async () => (await v.view()).status.agentName === BEN, k.wait)
@@ -400,6 +413,14 @@ for (const latencyMs of [0, 500]) {
       expect((await k.operatorTexts(first.id)).map(([, t]) => t)).not.toContain('still there?')
       await k.settle()
       expect(await k.count(v, T.onHumanAgentAssignedMessage)).toBe(2)
+    })
+
+    it('a second escalation: until a new agent comes the visitor is shown waiting, not with the earlier agent', async () => {
+      // The plugin leaves the first agent's tags on the upstream conversation; the current hitl conversation has none.
+      const v = await k.visitor('Una')
+      await twoSessions(v)
+      expect((await v.view()).status).toMatchObject({ status: 'waiting' })
+      expect((await v.view()).status.agentName).toBeUndefined()
     })
 
     it('#13 the operator’s transcript labels an earlier session’s agent messages as the agent, plugin texts as the bot', async () => {

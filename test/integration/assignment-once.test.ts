@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStack, type Stack } from '../../sandbox/stack'
 import { ZohoEmulatorClient } from '../../sandbox/zoho/client'
@@ -56,6 +57,46 @@ describe('one hitlAssigned per real change of operator', () => {
     expect(events).toHaveLength(2)
     const theo = bot().users.find((u) => u.tags.operatorId === String(other.id))!
     expect(events[1]!.payload.userId).toBe(theo.id)
+  })
+
+  it('the second report of the same move, 1 ms later, announces nothing (signed delivery crafted by the test)', async () => {
+    const chat = await openChat('Wanda')
+    await zoho.accept(chat.chatId, stack.zoho.ids.availableOperatorId)
+    await waitFor('hitlAssigned', async () => assignedEvents(chat.conversationId).length === 1)
+    const own = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const base = { ...stack.pool.configuration }
+    stack.pool.configuration = {
+      ...base,
+      webhookPublicKey: own.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+    }
+    try {
+      const at = Date.now()
+      const deliver = async (event: string, time: number, owner: Record<string, string>) => {
+        const body = JSON.stringify({
+          event,
+          entity_id: chat.chatId,
+          event_time: String(time),
+          attempt: 1,
+          version: 1,
+          entity: { id: chat.chatId, owner, accepted_by: owner },
+        })
+        const res = await fetch(stack.webhookUrl, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-siqsignature': sign('sha256', Buffer.from(body), own.privateKey).toString('base64'),
+          },
+          body,
+        })
+        expect(res.status).toBe(200)
+      }
+      const xena = { id: '99000001', name: 'Xena Move', type: 'operator' }
+      await deliver('conversation.transfer.accepted', at, xena)
+      await deliver('conversation.attender.updated', at + 1, xena)
+      expect(assignedEvents(chat.conversationId)).toHaveLength(2)
+    } finally {
+      stack.pool.configuration = base
+    }
   })
 
   it('the same assignment redelivered, even to both instances at once, is announced once', async () => {

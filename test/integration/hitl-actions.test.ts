@@ -153,3 +153,71 @@ describe('stopHitl', () => {
     expect(JSON.stringify(r.body)).toContain('does not exist')
   })
 })
+
+describe('the transcript of a later escalation', () => {
+  it('labels agents and the bot, shows the clicked label, and does not repeat the earlier session', async () => {
+    const bp = botClient(stack)
+    const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name: 'Olga' })
+    // The look-alike user the plugin relayed the earlier agent's messages with (webchat's getOrCreateUser).
+    const { user: ada } = await bp.createUser({ name: 'Ada Lovelace', tags: {} })
+    const options = [{ label: 'Talk to a human', value: 'talk-to-human' }]
+    const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', {
+      userId,
+      messageHistory: [
+        { source: { type: 'user', userId }, type: 'text', payload: { text: 'hello' } },
+        { source: { type: 'bot' }, type: 'choice', payload: { text: 'Want a human?', options } },
+        { source: { type: 'user', userId }, type: 'text', payload: { text: 'talk-to-human' } },
+        { source: { type: 'bot' }, type: 'text', payload: { text: 'I have escalated this conversation.' } },
+        { source: { type: 'bot' }, type: 'text', payload: { text: 'Hi Olga, Ada here', userId: ada.id } },
+        { source: { type: 'user', userId }, type: 'text', payload: { text: 'my first problem' } },
+        { source: { type: 'bot' }, type: 'text', payload: { text: 'Solved, bye', userId: ada.id } },
+        { source: { type: 'bot' }, type: 'text', payload: { text: 'The human agent closed the conversation.' } },
+        { source: { type: 'user', userId }, type: 'text', payload: { text: 'another question' } },
+        { source: { type: 'bot' }, type: 'choice', payload: { text: 'Want a human?', options } },
+        { source: { type: 'user', userId }, type: 'text', payload: { text: 'talk-to-human' } },
+      ],
+    })
+    const { conversation } = await bp.getConversation({ id: conversationId })
+    const chat = await zoho(stack, 'GET', `/conversations/${conversation.tags.chatId}`)
+    const transcript = chat.messages.map((m: any) => m.message.text).join('\n')
+    expect(transcript).toContain('previous chat with Ada Lovelace (agent) (7 earlier messages not repeated')
+    expect(transcript).not.toContain('Ada here')
+    expect(transcript).not.toContain('my first problem')
+    expect(transcript).toContain('Bot: The human agent closed the conversation.')
+    expect(transcript).toContain('Olga: another question')
+    expect(transcript).toContain('Olga: Talk to a human')
+    expect(transcript).not.toContain('Olga: talk-to-human')
+  })
+})
+
+describe('a failed escalation', () => {
+  it('SalesIQ down: the flow gets an error that says nothing was opened and to try again later', async () => {
+    const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name: 'Zed' })
+    await zoho(stack, 'POST', '/faults', { path: '/api/visitor/v1/*/conversations', status: 503, count: 10 })
+    try {
+      const r = await action(stack, 'startHitl', { userId, messageHistory: [] })
+      expect(r.status).toBe(400)
+      const message = String((r.body as { message?: string }).message)
+      expect(message).toMatch(/^Escalation to SalesIQ failed while opening the SalesIQ chat: /)
+      expect(message).toContain('no chat was opened. Try again later.')
+    } finally {
+      await zoho(stack, 'DELETE', '/faults')
+    }
+  })
+})
+
+describe('an escalation that fails after the chat was opened', () => {
+  it('Botpress refuses the hand-over: the flow gets the error and the SalesIQ chat is closed, not left waiting', async () => {
+    const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name: 'Half Open' })
+    stack.botpress.faults.add({ path: '/v1/chat/conversations/*', method: 'PUT', status: 500, count: 10 })
+    try {
+      const r = await action(stack, 'startHitl', { userId, messageHistory: [] })
+      expect(r.status).not.toBe(200)
+    } finally {
+      stack.botpress.faults.clear()
+    }
+    const chats = (await conversations()).filter((c) => c.visitor?.name === 'Half Open')
+    expect(chats).toHaveLength(1)
+    expect(chats[0].state).toBe('ended')
+  })
+})

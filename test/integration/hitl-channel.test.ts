@@ -40,10 +40,12 @@ describe('hitl channel: every message type reaches the operator', () => {
     expect(m.message.text).toBe('Hello agent')
   })
 
-  it('a plugin notice without userId is relayed as such', async () => {
+  it("the plugin's own notices (no payload.userId) read as the bot's, not as the visitor's words", async () => {
     const r = await botWrites(stack, conversationId, 'text', { text: '( The user has ended the session. )' })
     expect(r.status).toBe(200)
-    expect((await lastMessages(1))[0].message.text).toBe('( The user has ended the session. )')
+    expect((await lastMessages(1))[0].message.text).toBe('Bot: ( The user has ended the session. )')
+    await botWrites(stack, conversationId, 'text', { text: 'Thanks, bye', userId: 'user_x' })
+    expect((await lastMessages(1))[0].message.text).toBe('Thanks, bye')
   })
 
   it('image, audio, video and file are uploaded as multipart files', async () => {
@@ -70,10 +72,22 @@ describe('hitl channel: every message type reaches the operator', () => {
 
   it('a file over 50 MB or one that cannot be fetched is still delivered, as a link with its title', async () => {
     expect(
-      (await botWrites(stack, conversationId, 'file', { fileUrl: `${files.url}/big.bin`, title: 'Huge video' })).status
+      (
+        await botWrites(stack, conversationId, 'file', {
+          fileUrl: `${files.url}/big.bin`,
+          title: 'Huge video',
+          userId: 'u',
+        })
+      ).status
     ).toBe(200)
     expect(
-      (await botWrites(stack, conversationId, 'image', { imageUrl: `${files.url}/missing`, title: 'Gone' })).status
+      (
+        await botWrites(stack, conversationId, 'image', {
+          imageUrl: `${files.url}/missing`,
+          title: 'Gone',
+          userId: 'u',
+        })
+      ).status
     ).toBe(200)
     const [big, missing] = await lastMessages(2)
     expect(big.message.text).toBe(`[file] Huge video ${files.url}/big.bin`)

@@ -3,8 +3,11 @@ import type { AddressInfo, Server } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import bot from '../../sandbox/bot/index'
 import { STATE, TAG } from '../../sandbox/bot/hitl/names'
-import { DEFAULT_TEXTS } from '../../sandbox/bot/hitl/texts'
+import { DEFAULT_TEXTS, FIXED_TEXTS } from '../../sandbox/bot/hitl/texts'
 import { startBotpressEmulator, type BotpressEmulator } from '../../sandbox/botpress/server'
+import { startStack, type Stack } from '../../sandbox/stack'
+import { zoho } from '../harness/helpers'
+import { Visitor } from '../harness/visitor'
 
 /**
  * The sandbox bot's HITL part over the bot server protocol (reference/botpress.md §3b), against the Botpress API
@@ -100,12 +103,17 @@ async function setUp() {
       config
     )
   }
-  const visitorWrites = async (text: string, config: Record<string, unknown> = {}) => {
+  const visitorWrites = async (
+    text: string,
+    config: Record<string, unknown> = {},
+    type = 'text',
+    payload: Record<string, unknown> = { text }
+  ) => {
     const { message } = await webchat.createMessage({
       conversationId: upstream.id,
       userId: visitor.id,
-      type: 'text',
-      payload: { text },
+      type,
+      payload,
       tags: {},
     })
     await deliver(
@@ -206,6 +214,13 @@ describe('sandbox bot: the HITL plugin part', () => {
     expect((await s.messagesOf(s.upstream.id)).filter((m) => m.direction === 'outgoing')).toHaveLength(1)
   })
 
+  it("tells the visitor a type it cannot relay to the agent isn't supported, and relays nothing", async () => {
+    await s.setActive(true)
+    await s.visitorWrites('', {}, 'location', { latitude: 1, longitude: 2 })
+    expect(await s.texts(s.upstream.id)).toEqual([undefined, FIXED_TEXTS.userTypeNotSupported])
+    expect(await s.messagesOf(s.downstream.id)).toEqual([])
+  })
+
   it('hitlStopped: one end text, both sides inactive, the flow continues; NULL sends nothing', async () => {
     await s.setActive(true)
     await s.integrationEvent('hitlStopped', { conversationId: s.downstream.id })
@@ -223,5 +238,56 @@ describe('sandbox bot: the HITL plugin part', () => {
     await t.setActive(true)
     await t.integrationEvent('hitlStopped', { conversationId: t.downstream.id }, { onHitlStoppedMessage: 'NULL' })
     expect(await t.messagesOf(t.upstream.id)).toEqual([])
+  })
+})
+
+describe('sandbox bot: startHitl in the plugin’s order', () => {
+  let stack: Stack
+  beforeAll(async () => {
+    stack = await startStack({})
+    await zoho(stack, 'PUT', `/apps/${stack.zoho.ids.appId}`, { chatAssignment: 'manual', waitingTimeSec: 600 })
+  }, 60_000)
+  afterAll(async () => stack?.close())
+
+  it('activates the session last, 4 round trips after the integration’s startHitl returned', async () => {
+    const v = await new Visitor(stack, 'Olga').start()
+    await v.say('talk to a human')
+    await v.waitForStatus('waiting')
+    await new Promise((r) => setTimeout(r, 300)) // nothing more should follow (the timeout is off)
+    // The bot's own calls (no integration headers) in the order they were answered, from its escalation action on
+    // (the brain's own call of hitl#startHitl is logged when it returns, after all of them).
+    const calls = stack.botpress
+      .requests()
+      .filter((r) => !r.headers['x-integration-id'] && r.path.startsWith('/v1/'))
+      .map((r) => {
+        const body = (r.body ?? {}) as Record<string, unknown>
+        const what =
+          r.path === '/v1/chat/actions'
+            ? `action ${String(body.type)}`
+            : decodeURIComponent(r.path).replace(/\/(conv|user|msg)_\w+/g, '/:id')
+        return `${r.method} ${what}`
+      })
+      .filter((c) => c !== 'POST action hitl#startHitl')
+    const from = calls.indexOf('POST action zoho-salesiq-hitl:createUser') - 6
+    expect(calls.slice(from)).toEqual([
+      'GET /v1/chat/conversations/:id', // guards: a hitl conversation?
+      'GET /v1/chat/states/conversation/:id/hitl#hitl', // already active?
+      'GET /v1/chat/messages', // the message that started the last session?
+      'POST /v1/chat/states/conversation/:id/hitl#effectiveSessionConfig',
+      'POST /v1/chat/messages', // the handoff text
+      'GET /v1/chat/users/:id',
+      'POST action zoho-salesiq-hitl:createUser',
+      'PUT /v1/chat/users/:id', // user tags downstream / upstream (in parallel)
+      'PUT /v1/chat/users/:id',
+      'GET /v1/chat/messages', // messageHistory
+      'POST action zoho-salesiq-hitl:startHitl',
+      // after it returned: 1. the hitl conversation, 2. the link (in parallel), 3. the start message, 4. activation
+      'GET /v1/chat/conversations/:id',
+      'PUT /v1/chat/conversations/:id',
+      'PUT /v1/chat/conversations/:id',
+      'PUT /v1/chat/conversations/:id',
+      'POST /v1/chat/states/conversation/:id/hitl#hitl',
+      'POST /v1/chat/states/conversation/:id/hitl#hitl',
+    ])
   })
 })

@@ -28,7 +28,9 @@ describe('access tokens', () => {
     const before = await tokenRequests()
     await zoho(stack, 'POST', '/tokens/invalidate', {})
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => botWrites(stack, conversationId, 'text', { text: `burst ${i}` }))
+      Array.from({ length: 20 }, (_, i) =>
+        botWrites(stack, conversationId, 'text', { text: `burst ${i}`, userId: 'u' })
+      )
     )
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200))
     expect(await tokenRequests()).toBe(before + 1)

@@ -265,7 +265,7 @@ describe('end of the chat', () => {
     expect(messagesOf(chat.conversationId)).toHaveLength(0) // the plugin's own end notice is the one the user reads
   })
 
-  it('rated and other events are acknowledged and change nothing', async () => {
+  it('rated is acknowledged and adds only its chatRated event (test/integration/chat-rated.test.ts)', async () => {
     const chat = await assignedChat('Jack')
     await zoho.complete(chat.chatId)
     await waitFor('hitlStopped', async () => eventsOf(chat.conversationId, 'hitlStopped')[0])
@@ -273,7 +273,8 @@ describe('end of the chat', () => {
     await zoho.rate(chat.chatId, 5, 'great')
     const [rated] = await delivered('conversation.rated', chat.chatId)
     expect(rated!.status).toBe(200)
-    expect(counts()).toEqual(before)
+    expect(counts()).toEqual({ ...before, events: before.events + 1 })
+    expect(eventsOf(chat.conversationId, 'chatRated')).toHaveLength(1)
   })
 })
 

@@ -122,9 +122,9 @@ describe('files that cannot be fetched are delivered as a link', () => {
   it('a host that refuses connections, and a non-http URL', async () => {
     const refused = 'http://127.0.0.1:9/nothing-listens.png'
     for (const [type, payload] of [
-      ['image', { imageUrl: refused, title: 'Refused' }],
-      ['file', { fileUrl: 'ftp://example.invalid/report.pdf', title: 'FTP' }],
-      ['file', { fileUrl: `${files.url}/big.bin`, title: 'Over 50 MB' }],
+      ['image', { imageUrl: refused, title: 'Refused', userId: 'u' }],
+      ['file', { fileUrl: 'ftp://example.invalid/report.pdf', title: 'FTP', userId: 'u' }],
+      ['file', { fileUrl: `${files.url}/big.bin`, title: 'Over 50 MB', userId: 'u' }],
     ] as const) {
       const r = await botWrites(stack, conversationId, type, payload)
       expect(r.status, JSON.stringify(r.body)).toBe(200)

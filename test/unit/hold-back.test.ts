@@ -10,6 +10,7 @@ import {
   ORDER_GAP_MS,
   pluginReadyAt,
 } from '../../src/hitl/hold-back'
+import { pluginTimeoutFor } from '../../src/hitl/plugin-settings'
 
 /**
  * The plugin (reference/botpress.md §3) activates ~4–5 calls after startHitl returned and reads the session ~2 calls
@@ -69,5 +70,14 @@ describe('when the plugin accepts what the integration sends', () => {
     const tags = { handedOverAt: '10000', assignmentDueAt: '14000', 'hitl#humanAgentId': 'user_op' }
     expect(endDueAt(tags, 12_000)).toBe(14_000 + AGENT_SETTLE_MS + ORDER_GAP_MS)
     expect(endDueAt(tags, 60_000)).toBe(60_000)
+  })
+})
+
+describe("the HITL plugin's assignment timeout for a SalesIQ waiting time", () => {
+  it('stays 10 s under the waiting time, so the plugin ends the wait before SalesIQ misses the chat', () => {
+    expect(pluginTimeoutFor(60)).toBe(50)
+    expect(pluginTimeoutFor(30)).toBe(20)
+    expect(pluginTimeoutFor(5)).toBe(1)
+    expect(pluginTimeoutFor(0)).toBeUndefined()
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { questionFrom, renderTranscript, TRANSCRIPT_CHUNK_CHARS } from '../../src/hitl/transcript'
+import { questionFrom, renderTranscript, sincePreviousSession, TRANSCRIPT_CHUNK_CHARS } from '../../src/hitl/transcript'
 
 const user = { type: 'user' as const, userId: 'u1' }
 const bot = { type: 'bot' as const }
@@ -70,5 +70,56 @@ describe('bot transcript for the operator', () => {
     expect(questionFrom('Refund', 'Order 42 never came', 'Bob')).toBe('Refund — Order 42 never came')
     expect(questionFrom(undefined, undefined, 'Bob')).toBe('Bob asked to talk to a human')
     expect(questionFrom('x'.repeat(5000), undefined, 'Bob').length).toBe(1000)
+  })
+})
+
+describe('transcript of a later escalation', () => {
+  const agent = { type: 'bot' as const }
+  it("finds the earlier session by its agent's messages (outgoing, with payload.userId), not the plugin's texts", () => {
+    const { shown, omitted, previousAgent } = sincePreviousSession([
+      { source: user, type: 'text', payload: { text: 'one' } },
+      { source: agent, type: 'text', payload: { text: 'Ada here', userId: 'user_ada' } },
+      { source: bot, type: 'text', payload: { text: 'The human agent closed the conversation.' } },
+      { source: user, type: 'text', payload: { text: 'two' } },
+    ])
+    expect([shown.length, omitted, previousAgent]).toEqual([2, 2, 'user_ada'])
+    expect(sincePreviousSession([{ source: bot, type: 'text', payload: { text: 'hi' } }]).omitted).toBe(0)
+  })
+
+  it('shows only what happened since the previous chat with an agent, and says so', () => {
+    const [text] = renderTranscript(
+      [
+        { source: user, type: 'text', payload: { text: 'first problem' } },
+        { source: agent, type: 'text', payload: { text: 'Hi Olga, Ada here', userId: 'user_ada' } },
+        { source: bot, type: 'text', payload: { text: 'The human agent closed the conversation.' } },
+        { source: user, type: 'text', payload: { text: 'second problem' } },
+      ],
+      'Olga',
+      { user_ada: 'Ada' }
+    )
+    expect(text).toContain("since the visitor's previous chat with Ada (agent) (2 earlier messages not repeated")
+    expect(text).not.toContain('Ada here')
+    expect(text).not.toContain('first problem')
+    expect(text).toContain('Bot: The human agent closed the conversation.')
+    expect(text).toContain('Olga: second problem')
+  })
+
+  it('a button answer reads as the label the visitor clicked', () => {
+    const [text] = renderTranscript(
+      [
+        {
+          source: bot,
+          type: 'choice',
+          payload: { text: 'Want a human?', options: [{ label: 'Talk to a human', value: 'talk-to-human' }] },
+        },
+        { source: bot, type: 'text', payload: { text: 'Or type your question.' } },
+        { source: user, type: 'text', payload: { text: 'talk-to-human' } },
+        { source: user, type: 'text', payload: { text: 'something else' } },
+      ],
+      'Grace'
+    )
+    expect(text).toContain('Grace: Talk to a human')
+    expect(text).not.toContain('Grace: talk-to-human')
+    expect(text).toContain('Grace: something else')
   })
 })

@@ -4,7 +4,7 @@ import { flowOnHitlStopped, type HitlConfig } from './config'
 import { ACTION, END_REASON, EVENT, HITL_INTEGRATION, TAG } from './names'
 import { isCloseCommand, isSupportedType } from './rules'
 import { retrieveSessionConfig } from './session-config'
-import { textToSend } from './texts'
+import { FIXED_TEXTS, textToSend } from './texts'
 
 /** The hook's answers: stop = the bot's own handlers never see the message. */
 const STOP = { stop: true } as const
@@ -30,7 +30,7 @@ async function fromAgentSide(props: Props & { data: Message }, downstream: Conve
     return STOP
   }
   const upstreamId = downstream.tags[TAG.upstream]
-  if (!upstreamId) return STOP
+  if (!upstreamId) return abortSession(props, downstream.id)
   const config = await retrieveSessionConfig(props, upstreamId)
   if (!isSupportedType(message.type)) {
     await say(
@@ -65,15 +65,18 @@ async function fromUserSide(props: Props & { data: Message }, upstream: Conversa
   const message = props.data
   if (!(await isHitlActive(api, upstream.id))) return LET_BOT_HANDLE
   const config = await retrieveSessionConfig(props, upstream.id)
+  if (!isSupportedType(message.type)) {
+    await say(api, props.ctx.botId, upstream.id, FIXED_TEXTS.userTypeNotSupported)
+    return STOP
+  }
   const { user } = await api.getUser({ id: message.userId })
   const downstreamId = upstream.tags[TAG.downstream]
   const downstreamUserId = user.tags[TAG.downstream]
-  if (!downstreamId || !downstreamUserId) return STOP
+  if (!downstreamId || !downstreamUserId) return abortSession(props, upstream.id)
   if (isCloseCommand(message.payload.text, config)) {
     await endByUser(props, { upstreamId: upstream.id, downstreamId, config })
     return STOP
   }
-  if (!isSupportedType(message.type)) return STOP
   await api.createMessage({
     conversationId: downstreamId,
     userId: props.ctx.botId,
@@ -81,6 +84,15 @@ async function fromUserSide(props: Props & { data: Message }, upstream: Conversa
     payload: { ...message.payload, userId: downstreamUserId }, // the real author, for the integration
     tags: {},
   })
+  return STOP
+}
+
+/** A session whose link is missing cannot go on: say so where the message came from and end it there. */
+async function abortSession(props: Props, conversationId: string) {
+  const api = apiOf(props)
+  props.logger.error(`HITL session of ${conversationId} is not linked to its other side; ending it`)
+  await say(api, props.ctx.botId, conversationId, FIXED_TEXTS.sessionBroken)
+  await setHitlInactive(api, conversationId, END_REASON.sessionBroken)
   return STOP
 }
 

@@ -43,4 +43,5 @@ export const END_REASON = {
   agentClosedTicket: 'agent-closed-ticket',
   patientUsedTerminationCommand: 'patient-used-termination-command',
   agentAssignmentTimeout: 'agent-assignment-timeout',
+  sessionBroken: 'internal-error',
 } as const

@@ -15,6 +15,14 @@ export const DEFAULT_TEXTS = {
 
 export type TextName = keyof typeof DEFAULT_TEXTS
 
+/** Fixed texts of the plugin (not configurable). */
+export const FIXED_TEXTS = {
+  /** To the user, for a message type the plugin does not relay to the agent. */
+  userTypeNotSupported: 'Sorry, I can only handle text messages for now. Please try again.',
+  /** When a session's link is missing (the session is ended). */
+  sessionBroken: 'Something went wrong, you are not connected to a human agent...',
+} as const
+
 /** The literal the plugin reads as "send nothing". */
 export const SEND_NOTHING = 'NULL'
 

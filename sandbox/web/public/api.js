@@ -50,12 +50,15 @@ const z = (path) => `/api/zoho/${path}`
 export const zohoApi = {
   operators: () => get(z('operators')),
   setOperatorStatus: (id, status) => put(z(`operators/${id}`), { status }),
-  app: () => get(z('state')).then((s) => s.apps),
+  apps: () => get(z('apps')),
   setApp: (id, patch) => put(z(`apps/${id}`), patch),
+  offlineMessages: () => get(z('offline-messages')),
   conversations: () => get(z('conversations')),
   accept: (id, operatorId) => post(z(`conversations/${id}/accept`), operatorId ? { operatorId } : {}),
   reply: (id, operatorId, body) => post(z(`conversations/${id}/reply`), { operatorId, ...body }),
   transfer: (id, operatorId) => post(z(`conversations/${id}/transfer`), { operatorId, resolve: 'auto' }),
   complete: (id) => post(z(`conversations/${id}/complete`), { endedBy: 'agent' }),
   miss: (id) => post(z(`conversations/${id}/miss`)),
+  /** As the visitor: a rating, feedback or both (`undefined` ones are left out). */
+  rate: (id, { rating, feedback }) => post(z(`conversations/${id}/rate`), { rating, feedback }),
 }

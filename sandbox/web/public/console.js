@@ -2,10 +2,13 @@
 import { zohoApi } from './api.js'
 import { $, h, renderIfChanged, showError, time } from './dom.js'
 import { nameChat, shortId, shorten } from './labels.js'
+import { initRating, renderRating } from './rating.js'
+import { noteOperators } from './settings.js'
 
 /**
  * The SalesIQ-like operator console, on the Zoho emulator's control API (/api/zoho → /_emulator): operators and
- * their availability, the chats (waiting, open, closed), and the selected chat's transcript and actions.
+ * their availability, the live chats (waiting, open, closed), and the selected chat's transcript and actions (the app's
+ * settings are settings.js's, offline messages offline-messages.js's, rating an ended chat rating.js's).
  * A chat that arrives while another is open is marked new (and counted) until looked at; while the selected chat is
  * closed, a new one is selected at once, as SalesIQ pops it up.
  */
@@ -17,7 +20,6 @@ const OPEN = new Set(['waiting', 'connected'])
 /** Transfer targets: who can take the chat now first. */
 const AVAILABILITY_RANK = { available: 0, busy: 1, offline: 2 }
 
-let appId
 let operators = []
 let chats = []
 let selectedId = null
@@ -196,6 +198,7 @@ function renderDetail() {
   transferTo.value = targets.some((o) => o.id === transferPick) ? transferPick : (targets[0]?.id ?? '')
   if (!targets.length) $('#console-detail [data-action="transfer"]').disabled = true
   renderTransferResult(c)
+  renderRating(c)
 
   const replyAs = c.attender?.name ?? fullName(operatorById(actingId) ?? { first_name: '?', last_name: '' })
   $('#console-compose').elements.text.placeholder = open
@@ -232,7 +235,11 @@ function render() {
 
 async function refresh() {
   try {
-    ;[operators, chats] = await Promise.all([zohoApi.operators(), zohoApi.conversations()])
+    const [ops, all] = await Promise.all([zohoApi.operators(), zohoApi.conversations()])
+    operators = ops
+    // An offline message is stored as a missed chat nobody is offered; the console lists those apart.
+    chats = all.filter((c) => !c.left_message)
+    noteOperators(operators)
     noticeNewChats()
     render()
   } catch (err) {
@@ -277,33 +284,8 @@ function readBase64(file) {
   })
 }
 
-async function loadAssignment(checkbox) {
-  try {
-    const apps = await zohoApi.app()
-    const app = apps.find((a) => a.id === appId) ?? apps[0]
-    appId = app?.id
-    checkbox.checked = app?.chat_assignment === 'auto_assign'
-    showAssignmentHint(checkbox.checked)
-  } catch (err) {
-    showError(errorBox(), err)
-  }
-}
-
-/** Says what auto-assign does to the Accept and Let go missed buttons, which only a waiting chat enables. */
-function showAssignmentHint(auto) {
-  $('#console-assign-hint').textContent = auto
-    ? 'on: waiting chats go to an available operator (untick to accept by hand)'
-    : 'off: waiting chats wait for Accept or Let go missed'
-}
-
-export function initConsole(config) {
-  appId = config.zohoIds?.appId
-  const autoAssign = $('#console-autoassign')
-  loadAssignment(autoAssign)
-  autoAssign.addEventListener('change', () => {
-    showAssignmentHint(autoAssign.checked)
-    act(() => zohoApi.setApp(appId, { chatAssignment: autoAssign.checked ? 'auto_assign' : 'manual' }))
-  })
+export function initConsole() {
+  initRating({ selected, act })
   $('#console-transfer-to').addEventListener('change', (e) => {
     transferPick = e.currentTarget.value
   })

@@ -13,7 +13,8 @@ import {
 } from '../chat'
 import type { EmulatorContext } from '../context'
 import { ControlError } from '../errors'
-import type { Conversation, OperatorStatus } from '../model'
+import type { App, BusinessHoursState, Conversation, OperatorStatus } from '../model'
+import { offlineMessagesView } from '../offline-messages'
 import { controlConversation } from '../state'
 import { initiateTransfer, resolveTransfer } from '../transfer'
 import { operatorView } from '../views'
@@ -48,6 +49,52 @@ function message(b: Record<string, unknown>): MessageInput {
   return out
 }
 
+/** `departmentIds` of a control body: known departments only. */
+function departmentIds(ctx: EmulatorContext, b: Record<string, unknown>): string[] | undefined {
+  if (b.departmentIds === undefined) return undefined
+  if (!Array.isArray(b.departmentIds)) throw new ControlError(400, "'departmentIds' must be an array of ids")
+  const ids = b.departmentIds.map(String)
+  const unknown = ids.filter((id) => !ctx.store.departments.has(id))
+  if (unknown.length) throw new ControlError(400, `Unknown department(s): ${unknown.join(', ')}`)
+  return ids
+}
+
+const BUSINESS_HOURS: BusinessHoursState[] = ['off', 'open', 'closed']
+
+/** Business hours, waiting queue and offline messages of an app (`PUT /_emulator/apps/{id}`). */
+function applyAvailability(a: App, b: Record<string, unknown>): void {
+  if (b.businessHours !== undefined) {
+    if (!BUSINESS_HOURS.includes(b.businessHours as BusinessHoursState))
+      throw new ControlError(400, `'businessHours' must be one of ${BUSINESS_HOURS.join('|')}`)
+    a.businessHours = b.businessHours as BusinessHoursState
+  }
+  if (b.waitingQueue !== undefined) {
+    const q = b.waitingQueue as { enabled?: unknown; size?: unknown }
+    if (typeof q !== 'object' || q === null) throw new ControlError(400, "'waitingQueue' must be {enabled?, size?}")
+    if (q.enabled !== undefined) a.waitingQueue.enabled = q.enabled === true
+    if (q.size !== undefined) {
+      const size = Number(q.size)
+      if (!Number.isInteger(size) || size < 0) throw new ControlError(400, "'waitingQueue.size' must be an integer ≥ 0")
+      a.waitingQueue.size = size
+    }
+  }
+  if (b.offlineMessages !== undefined) a.offlineMessages = b.offlineMessages === true
+}
+
+/** An app's settings as the control API takes them (`PUT /_emulator/apps/{id}` answers this too). */
+function controlApp(a: App) {
+  return {
+    id: a.id,
+    name: a.name,
+    waitingTimeSec: a.waitingTimeSec,
+    chatAssignment: a.chatAssignment,
+    enabled: a.enabled,
+    businessHours: a.businessHours,
+    waitingQueue: a.waitingQueue,
+    offlineMessages: a.offlineMessages,
+  }
+}
+
 export function operatorRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   app.get(`${C}/operators`, async () =>
     [...ctx.store.operators.values()].map((o) => ({
@@ -71,6 +118,10 @@ export function operatorRoutes(app: FastifyInstance, ctx: EmulatorContext): void
       email: optString(b, 'email') ?? `${firstName.toLowerCase()}.${id}@acme.example`,
       status,
       maxConcurrentChats: Number(b.maxConcurrentChats ?? 5),
+      // By default a new operator answers for every department of every app.
+      departmentIds: departmentIds(ctx, b) ?? [
+        ...new Set([...ctx.store.apps.values()].flatMap((a) => a.departmentIds)),
+      ],
     }
     ctx.store.operators.set(id, op)
     if (status === 'available') operatorBecameAvailable(ctx)
@@ -85,7 +136,9 @@ export function operatorRoutes(app: FastifyInstance, ctx: EmulatorContext): void
       throw new ControlError(400, `'status' must be one of ${STATUSES.join('|')}`)
     if (status) op.status = status
     if (b.maxConcurrentChats !== undefined) op.maxConcurrentChats = Number(b.maxConcurrentChats)
-    if (status === 'available') operatorBecameAvailable(ctx)
+    const departments = departmentIds(ctx, b)
+    if (departments) op.departmentIds = departments
+    if (status === 'available' || departments) operatorBecameAvailable(ctx)
     return { ...operatorView(op), status: op.status }
   })
 
@@ -101,8 +154,12 @@ export function operatorRoutes(app: FastifyInstance, ctx: EmulatorContext): void
       a.chatAssignment = b.chatAssignment
     }
     if (b.enabled !== undefined) a.enabled = b.enabled === true
-    return { id: a.id, waitingTimeSec: a.waitingTimeSec, chatAssignment: a.chatAssignment, enabled: a.enabled }
+    applyAvailability(a, b)
+    return controlApp(a)
   })
+  app.get(`${C}/apps`, async () => [...ctx.store.apps.values()].map(controlApp))
+
+  app.get(`${C}/offline-messages`, async () => offlineMessagesView(ctx))
 
   app.get(`${C}/conversations`, async (req) => {
     const state = (req.query as { state?: string }).state

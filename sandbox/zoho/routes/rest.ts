@@ -41,14 +41,14 @@ export function restRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
     return envelope(
       req,
       'list',
-      [...ctx.store.apps.values()].map((a) => appView(a, ctx.store))
+      [...ctx.store.apps.values()].map((a) => appView(a, ctx.store, ctx.settings))
     )
   })
   app.get<{ Params: P }>(`${R}/apps/:id`, async (req) => {
     authorize(ctx, req, SCOPES.appsRead)
     const a = ctx.store.apps.get(req.params.id)
     if (!a) throw siq.resource('app', req.params.id)
-    return envelope(req, 'app', appView(a, ctx.store))
+    return envelope(req, 'app', appView(a, ctx.store, ctx.settings))
   })
 
   app.get(`${R}/departments`, async (req) => {
@@ -64,13 +64,17 @@ export function restRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
 
   app.get(`${R}/operators`, async (req) => {
     authorize(ctx, req, SCOPES.opsRead)
-    return envelope(req, 'list', [...ctx.store.operators.values()].map(operatorView))
+    return envelope(
+      req,
+      'list',
+      [...ctx.store.operators.values()].map((o) => operatorView(o, ctx.settings))
+    )
   })
   app.get<{ Params: P }>(`${R}/operators/:id`, async (req) => {
     authorize(ctx, req, SCOPES.opsRead)
     const o = ctx.store.operators.get(req.params.id)
     if (!o) throw siq.operator(req.params.id, 'no such operator in this portal')
-    return envelope(req, 'operator', operatorView(o))
+    return envelope(req, 'operator', operatorView(o, ctx.settings))
   })
 
   app.get(`${R}/conversations`, async (req) => {

@@ -3,7 +3,8 @@ import { SCOPES, authorize } from '../auth'
 import { complete, miss, openConversation, visitorMessage, type OpenInput } from '../chat'
 import type { EmulatorContext } from '../context'
 import { attachmentUrl } from '../entities'
-import { siq } from '../errors'
+import { SiqError, siq } from '../errors'
+import { recordOfflineMessage } from '../offline-messages'
 import type { Conversation } from '../model'
 import { messageView, PLAIN_MESSAGES, openedView, personView } from '../views'
 import { jsonBody, readMessage, requireStr, str } from './body'
@@ -117,10 +118,20 @@ export function visitorRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
     return envelope(req, 'conversation', openedView(c, ctx.store, false))
   })
 
-  // Documented as POST; the Mobilisten SDK uses PUT (reference A3): accept both.
+  // Documented as POST; the Mobilisten SDK uses PUT (reference A3): `leaveMessageMethods` says which are accepted.
   const leave = async (req: FastifyRequest) => {
     authorize(ctx, req, SCOPES.convCreate)
-    const c = openConversation(ctx, { ...parseOpen(ctx, jsonBody(req), 'message'), leftMessage: true })
+    const allowed = ctx.settings.leaveMessageMethods
+    if (allowed !== 'both' && allowed !== req.method.toLowerCase()) throw siq.requestType(req.method)
+    const input = parseOpen(ctx, jsonBody(req), 'message')
+    // Undocumented refusal: its code is a setting (1016 permission denied by default).
+    if (!ctx.store.apps.get(input.appId)?.offlineMessages)
+      throw new SiqError(
+        ctx.settings.offlineMessagesRefusalCode,
+        `Permission denied: app ${input.appId} does not accept offline messages`
+      )
+    const c = openConversation(ctx, { ...input, leftMessage: true })
+    recordOfflineMessage(ctx, c, input, req.method)
     return envelope(req, 'conversations', openedView(c, ctx.store, false))
   }
   app.post(`${V2}/conversations/leavemessage`, leave)

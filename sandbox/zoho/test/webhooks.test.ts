@@ -208,6 +208,7 @@ describe('deliveries', () => {
       feedback: 'Good support',
       status: 'Ended',
     })
+    expect(await client.conversation(chat.conversation_id)).toMatchObject({ rating: 4, feedback: 'Good support' })
   })
 
   it('delivers transfer events and re-assigns', async () => {
