@@ -11,7 +11,7 @@ export const PROFILES = {
     throughput: { sessions: 1000, messagesPerSession: 6, concurrency: 64, instances: 1, steadyMs: 6000 },
     coldStartRuns: 7,
     foreign: { chats: 200, repeats: 3, repeatAfterMs: 35_000 },
-    wholePath: { latencies: [0, 500, 1000], escalations: 3, later: true, samples: 20, steadyMs: 6000 },
+    wholePath: { latencies: [0, 500, 1000], escalations: 2, later: true, samples: 12, steadyMs: 6000 },
   },
   quick: {
     floorSamples: 100,
