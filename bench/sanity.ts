@@ -1,7 +1,10 @@
-import { BOTPRESS_FLOOR_FOREIGN, type Results } from './figures'
+import { BOTPRESS_FLOOR_FOREIGN, BOTPRESS_FLOOR_OPERATOR, type Results } from './figures'
 import type { DriveReport } from './load/generator'
 
-/** What `--quick` insists on (CI): nothing lost or duplicated, the floors roughly met, nothing absurd. */
+/**
+ * What `--quick` insists on (CI): nothing lost, duplicated or failed, and API calls at their floors. No timing: the
+ * machine may be busy (a timing only says so in the table). One bound that is no call count stays: memory, a leak.
+ */
 export function sanityProblems(r: Results): string[] {
   const problems: string[] = []
   const runs: Array<[string, DriveReport | undefined]> = [
@@ -27,9 +30,9 @@ export function sanityProblems(r: Results): string[] {
   if (r.latency) {
     const { zohoPerVisitorMessage: z, botpressPerOperatorMessage: b } = r.latency
     check(z >= 0.99 && z <= 1.05, `Zoho API calls per visitor message ${z.toFixed(2)} (expected ~1)`)
-    check(b <= 6, `Botpress API calls per operator message ${b.toFixed(2)} (more than 6)`)
-    check(r.latency.visitorRun.visitor.latency.p99 < 1000, 'visitor → operator p99 over 1 s')
-    check(r.latency.operatorRun.operator.latency.p99 < 1000, 'operator → visitor p99 over 1 s')
+    // The floor, plus the caches' reads (webhook keys, OAuth state) now and then.
+    const floor = BOTPRESS_FLOOR_OPERATOR.calls
+    check(b <= floor + 0.2, `Botpress API calls per operator message ${b.toFixed(2)} (floor ${floor})`)
   }
   if (r.tokens)
     check(
@@ -37,7 +40,6 @@ export function sanityProblems(r: Results): string[] {
       `${r.tokens.perLifetime.toFixed(2)} token requests per token lifetime (a refresh storm?)`
     )
   if (r.throughput) {
-    check(r.throughput.run.deliveredPerSec > 20, `only ${r.throughput.run.deliveredPerSec.toFixed(1)} msg/s`)
     check(r.throughput.memory.afterLoad.rssKb < 512 * 1024, 'integration RSS over 512 MB')
   }
   if (r.foreign) {
@@ -55,6 +57,5 @@ export function sanityProblems(r: Results): string[] {
   }
   for (const w of r.wholePath ?? [])
     check(!w.duplicated, `whole path at ${w.botApiLatencyMs} ms: ${w.duplicated} message(s) duplicated`)
-  if (r.coldStart) check(r.coldStart.coldStartMs < 5000, `cold start ${r.coldStart.coldStartMs.toFixed(0)} ms`)
   return problems
 }
