@@ -74,7 +74,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     routing: opts.routing,
     identity,
     configuration,
-    env: { BP_API_URL: botpress.url, ZOHO_ACCOUNTS_URL: zoho.url, ZOHO_SALESIQ_URL: zoho.url },
+    env: {
+      BP_API_URL: botpress.url,
+      ZOHO_ACCOUNTS_URL: zoho.url,
+      ZOHO_SALESIQ_URL: zoho.url,
+      // The Botpress emulator's file host (visitors' files) and any test file server may be fetched (loopback).
+      ALLOW_PRIVATE_FETCH_HOSTS: [process.env.ALLOW_PRIVATE_FETCH_HOSTS, new URL(botpress.url).host]
+        .filter(Boolean)
+        .join(','),
+    },
   })
   const runtime = new BotpressRuntime(botpress.events, pool, INTEGRATION_NAME)
   const bot =

@@ -134,6 +134,11 @@ export class SalesIQClient {
     return Array.isArray(res?.data) ? res.data : []
   }
 
+  /** Reads at most one conversation: proves the token may read conversations, changes nothing. */
+  probeConversations() {
+    return this.call<unknown>('listing conversations', 'GET', `${this.rest('/conversations')}?limit=1`)
+  }
+
   getApp(appId: string) {
     return this.call<Envelope<Record<string, unknown>>>(
       'reading the app',

@@ -56,8 +56,8 @@ function markRefused(token: string) {
 }
 const isRefused = (token: string) => refused.size > 0 && refused.has(digest(token))
 
-/** Tokens this instance obtained from Zoho itself, and when: a token refused seconds after its refresh is not retried. */
-const FRESH_MS = 10_000
+/** Tokens this instance obtained from Zoho itself, and when (kept a minute): see refreshedSince. */
+const FRESH_MS = 60_000
 const refreshedHere = new Map<string, number>()
 
 const usable = (t: StoredToken | undefined, credential: string, reject?: string, now = Date.now()): t is StoredToken =>
@@ -163,10 +163,10 @@ export class TokenManager {
     return this.remember(token)
   }
 
-  /** True when this instance itself got `token` from Zoho moments ago: Zoho refusing it is not a stale copy. */
-  isFreshFromZoho(token: string, now = Date.now()): boolean {
+  /** True when this instance itself got `token` from Zoho at or after `since`: Zoho refusing it is not a stale copy. */
+  refreshedSince(token: string, since: number): boolean {
     const at = refreshedHere.get(digest(token))
-    return at !== undefined && now - at < FRESH_MS
+    return at !== undefined && at >= since
   }
 
   private remember(token: StoredToken): StoredToken {
