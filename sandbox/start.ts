@@ -12,7 +12,12 @@ async function main() {
   console.log(`Botpress API emulator: ${stack.botpress.url}`)
   console.log(`Integration instances: ${stack.pool.instances.map((i) => i.url).join(', ')}`)
   console.log(`Webhook URL:           ${stack.webhookUrl}`)
-  if (oauth) console.log(`Authorize (OAuth):     ${stack.webhookUrl}/oauth/start`)
+  // The single-use link register logged (only it starts the consent; saving the configuration again logs a new one).
+  const link = stack.pool
+    .output()
+    .match(/http:\/\/\S+\/oauth\/start\?link=[\w.-]+/g)
+    ?.pop()
+  if (oauth) console.log(`Authorize (OAuth):     ${link ?? '(see the integration log)'}`)
   console.log(`\nSandbox ready: ${stack.url}/`)
   const stop = async () => {
     await stack.close()

@@ -101,20 +101,6 @@ export const states = {
         .describe('Outcome of the last setup, shown on the OAuth page'),
     }),
   },
-  parkedAssignments: {
-    type: 'integration',
-    schema: z.object({}).catchall(
-      z
-        .object({
-          operatorId: z.string().title('Operator ID').describe('SalesIQ operator the chat was assigned to'),
-          operatorName: z.string().title('Operator name').describe('Name of that operator'),
-          operatorEmail: z.string().optional().title('Operator email').describe('Email of that operator'),
-          eventTime: z.number().title('Event time').describe('SalesIQ event_time of the assignment (epoch ms)'),
-          parkedAt: z.number().title('Parked at').describe('Epoch ms when the assignment was parked'),
-        })
-        .nullable()
-    ),
-  },
   assignmentClaim: {
     type: 'conversation',
     // Short-lived: two instances handling the same delivery at once — only the one whose claim is stored acts.

@@ -45,8 +45,10 @@ export async function announceAssignment(
   if (state.payload.key === key && state.payload.nonce !== nonce) return 'duplicate'
   if (state.payload.key !== key) {
     // A claim of an earlier assignment is still alive (a quick transfer): only a newer one replaces it.
-    const [, claimedTime] = state.payload.key.split('@')
+    const [claimedOperator, claimedTime] = state.payload.key.split('@')
     if (Number(claimedTime) >= eventTime) return 'stale'
+    // The same operator seen twice (startHitl's read-back and the delivery, whose times differ): one announcement.
+    if (claimedOperator === operator.id) return 'duplicate'
     await client.setState({ ...ref, payload: { key, nonce }, expiry: CLAIM_TTL_MS })
   }
 

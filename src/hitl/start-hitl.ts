@@ -5,7 +5,8 @@ import { asRuntimeErrors } from '../runtime/errors'
 import { announceAssignment, EARLY_ASSIGNMENT_DELAY_MS } from './assignment'
 import { realEmail } from './email'
 import type { SalesIQClient } from '../zoho/salesiq'
-import { takeParkedAssignment } from './parking'
+import { MARKER_INTEGRATION, MARKER_USER } from '../webhook/orphan-chat'
+import { assignedAlready } from './assigned-already'
 import { questionFrom, renderTranscript, type HistoryMessage } from './transcript'
 
 type Props = bp.ActionProps['startHitl']
@@ -33,7 +34,8 @@ export const startHitl = async (props: Props): Promise<{ conversationId: string 
         ...(email ? { email } : {}),
         ...(session.phone ? { phone: session.phone } : {}),
       },
-      customerInfo: { ...session.customerInfo, 'Botpress user': user.id },
+      // Also what identifies a chat whose startHitl dies before mapping it (webhook/orphan-chat.ts).
+      customerInfo: { ...session.customerInfo, [MARKER_USER]: user.id, [MARKER_INTEGRATION]: props.ctx.integrationId },
       customWaitTimeSec: config.waitTimeSeconds,
     })
   )
@@ -56,8 +58,8 @@ export const startHitl = async (props: Props): Promise<{ conversationId: string 
     throw err
   }
 
-  const parked = await takeParkedAssignment(props, opened.chatId)
-  if (parked) await announceAssignment(props, conversation, { ...parked, delayMs: EARLY_ASSIGNMENT_DELAY_MS })
+  const early = await assignedAlready(props, salesiq, opened.chatId)
+  if (early) await announceAssignment(props, conversation, { ...early, delayMs: EARLY_ASSIGNMENT_DELAY_MS })
 
   await sendTranscript(props, salesiq, opened.chatId, input.messageHistory as HistoryMessage[], name)
   // From now on the plugin knows the conversation: assignments need only a short settling delay (see on-assignment).

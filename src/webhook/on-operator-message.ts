@@ -18,7 +18,7 @@ export async function onOperatorMessage(props: bp.CommonHandlerProps, delivery: 
   if (senderType && senderType !== 'operator' && senderType !== 'agent')
     return `sender is a ${senderType}, not an operator`
 
-  const conversation = await findHitlConversation(props.client, delivery.chatId, delivery.visitorChatId)
+  const conversation = await findHitlConversation(props, delivery)
   if (!conversation) return 'chat not opened by this integration'
 
   const operator =
