@@ -1,5 +1,6 @@
 import type * as bp from '.botpress'
 import { connect } from '../runtime/connection'
+import { isZohoError } from '../zoho/errors'
 import type { Delivery } from '../zoho/webhook-payload'
 
 /**
@@ -27,7 +28,8 @@ const withTimeout = <T>(promise: Promise<T>, ms: number) =>
     promise,
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`took over ${ms} ms`)), ms).unref?.()),
   ])
-const lastChecked = new Map<string, number>()
+/** Unmapped chats looked at: first seen (the age when SalesIQ tells none) and last looked at. */
+const checked = new Map<string, { firstSeen: number; at: number }>()
 
 /** The marker startHitl puts in the chat's customer_info: which integration opened it for which Botpress user. */
 export const MARKER_INTEGRATION = 'Botpress integration'
@@ -46,21 +48,27 @@ export async function settleUnmappedChat(
 ): Promise<void> {
   const { chatId } = delivery
   const now = Date.now()
-  if (now - (lastChecked.get(chatId) ?? 0) < RECHECK_MS) return
-  lastChecked.set(chatId, now)
-  if (lastChecked.size > CHECKED_MAX) lastChecked.delete(lastChecked.keys().next().value!)
+  const seen = checked.get(chatId)
+  if (seen && now - seen.at < RECHECK_MS) return
+  checked.set(chatId, { firstSeen: seen?.firstSeen ?? now, at: now })
+  if (checked.size > CHECKED_MAX) checked.delete(checked.keys().next().value!)
   try {
     const { salesiq } = await connect(props)
-    const chat = (await withTimeout(salesiq.getConversation(chatId), READ_BUDGET_MS))?.data ?? {}
-    const openedAt = Number(
-      chat.start_time ?? chat.opened_time ?? (delivery.entity as Record<string, unknown>).opened_time
-    )
-    const old = Number.isFinite(openedAt) && openedAt > 0 && now - openedAt > UNMAPPED_GRACE_MS
-    if (!old) return // maybe a startHitl is mapping it right now: decide later
-    const info = (chat.customer_info ?? {}) as Record<string, unknown>
+    let chat: Record<string, unknown> = {}
+    try {
+      chat = (await withTimeout(salesiq.getConversation(chatId), READ_BUDGET_MS))?.data ?? {}
+    } catch (err) {
+      // SalesIQ does not show us this chat: not one we opened. Anything else (outage): decide another time.
+      if (!isZohoError(err, 'not_found') && !isZohoError(err, 'invalid_request')) return
+    }
+    const entity = delivery.entity as Record<string, unknown>
+    const openedAt =
+      epochMs(chat.start_time ?? chat.opened_time) ?? epochMs(entity.opened_time) ?? seen?.firstSeen ?? now
+    if (now - openedAt <= UNMAPPED_GRACE_MS) return // maybe a startHitl is mapping it right now: decide later
     rememberForeign(chatId)
-    lastChecked.delete(chatId)
-    if (info[MARKER_INTEGRATION] !== props.ctx.integrationId) return // foreign
+    checked.delete(chatId)
+    const info = (chat.customer_info ?? {}) as Record<string, unknown>
+    if (info[MARKER_INTEGRATION] !== props.ctx.integrationId) return // a foreign chat
     const status = chat.chat_status as { status_key?: string } | undefined
     if (status?.status_key === 'closed') return
     await salesiq
@@ -79,4 +87,9 @@ export async function settleUnmappedChat(
   } catch (err) {
     props.logger.forBot().debug(`Could not check unmapped SalesIQ chat ${chatId}: ${(err as Error).message}`)
   }
+}
+
+const epochMs = (v: unknown) => {
+  const n = Number(v)
+  return Number.isFinite(n) && n > 0 ? n : undefined
 }
