@@ -10,8 +10,8 @@ import { updateSetup } from './setup-state'
  * it; the OAuth flow needs it as redirect URI).
  * - A refresh token in the configuration is what the owner chose: it is used, and a grant stored earlier through
  *   the authorization link is dropped (it would otherwise come back the day the field is emptied).
- * - Without one, a stored grant is checked like any configuration; when the check fails, the owner gets a fresh
- *   authorization link next to the error, so a broken grant is replaced just by saving again and opening it.
+ * - Without one, a stored grant is checked like any configuration; the owner gets a fresh authorization link either
+ *   way (next to the error when the check fails), so a broken grant is replaced just by saving again and opening it.
  * - Without either, the owner gets the link, and the OAuth redirect finishes the setup.
  */
 export const register: bp.IntegrationProps['register'] = async (props) => {
@@ -34,6 +34,7 @@ export const register: bp.IntegrationProps['register'] = async (props) => {
 
   try {
     await runSetup(props, webhookUrl)
+    log.info(`To connect another Zoho account instead: ${await connectLine(props, webhookUrl)}`)
   } catch (err) {
     log.warn(
       `The Zoho connection made through the authorization link did not pass the check (${(err as Error).message}). ` +
