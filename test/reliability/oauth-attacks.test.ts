@@ -133,7 +133,7 @@ describe('#14.1 only the bot owner can connect or change the Zoho account', () =
       told: page.status === 400 ? 1 : 0,
       outcome:
         oauthState()?.refreshToken === owners
-          ? `ok: ${page.status} "${/permission [\w.]+/.exec(html)?.[0] ?? ''}" missing; grant kept; ${narrowed.filter((t) => t.revoked).length}/${narrowed.length} narrowed grants revoked`
+          ? `ok: ${page.status} "${/permission (SalesIQ\.\w+\.\w+)/.exec(html)?.[1] ?? ''}" missing; grant kept; ${narrowed.filter((t) => t.revoked).length}/${narrowed.length} narrowed grants revoked`
           : 'FAIL: the narrowed grant replaced the working one',
     })
     expect(page.status).toBe(400)
