@@ -203,7 +203,10 @@ describe('#14.5 foreign chats cost almost nothing and keep nothing', () => {
   const CHATS = scale(150, 500) // ×3 deliveries each: the incident's 1 500 in the full profile
   it('assignment deliveries for hundreds of website chats: ≤ 1 Botpress call each, none once known; no state grows', async () => {
     const before = JSON.stringify(
-      stack.botpress.dump().bots[stack.identity.botId]!.states.filter((s) => s.type === 'integration')
+      stack.botpress
+        .dump()
+        .bots[stack.identity.botId]!.states.filter((s) => s.type === 'integration')
+        .map((s) => s.payload)
     ).length
     const first = await floodForeignAssignments(stack, {
       chats: CHATS,
@@ -231,7 +234,7 @@ describe('#14.5 foreign chats cost almost nothing and keep nothing', () => {
       lost: 0,
       outcome:
         `ok: ${first.callsPerDelivery.toFixed(3)} Botpress calls per first delivery (${first.otherPaths.join(', ') || 'lookups only'} besides), ` +
-        `${again.botpressCalls} for ${again.deliveries} later ones; integration state ${before} → ${first.integrationStateBytes} B`,
+        `${again.botpressCalls} for ${again.deliveries} later ones; integration states ${before} B before, ${again.integrationStateBytes} B after`,
     })
     expect(first.statuses).toEqual({ 200: CHATS })
     // One lookup per delivery; besides, only the webhook keys' cache (a read per instance and minute).
@@ -239,9 +242,9 @@ describe('#14.5 foreign chats cost almost nothing and keep nothing', () => {
     expect(first.otherCalls).toBeLessThanOrEqual(4) // keys and shared token, read once by each instance
     expect(fresh.lookups).toBeLessThanOrEqual(fresh.deliveries)
     expect(again.lookups).toBe(0) // known foreign
-    expect(first.integrationStateBytes).toBeLessThanOrEqual(before + 200)
+    expect(first.integrationStateBytes).toBeLessThanOrEqual(before + 256) // parked entries were ~120 B each
     expect(again.integrationStateBytes).toBe(first.integrationStateBytes)
-  })
+  }, 180_000)
 })
 
 describe('#14.7 junk requests do not each cost a Botpress call', () => {
