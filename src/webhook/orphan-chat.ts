@@ -15,8 +15,11 @@ function rememberForeign(chatId: string) {
   if (foreign.size > FOREIGN_MAX) foreign.delete(foreign.values().next().value!)
 }
 
-/** startHitl maps the chat it opened within a Botpress call or two: an unmapped chat older than this is not ours-in-progress. */
-export const UNMAPPED_GRACE_MS = 20_000
+/**
+ * startHitl maps the chat it opened with one Botpress call (its retries included, seconds at worst): an unmapped chat
+ * older than this is not ours-in-progress.
+ */
+export const UNMAPPED_GRACE_MS = 30_000
 /** A chat still young when looked at is looked at again only after this (a Zoho read each time). */
 const RECHECK_MS = 5_000
 const CHECKED_MAX = 5_000
@@ -40,7 +43,8 @@ export const MARKER_USER = 'Botpress user'
  * as such once it is old enough — or an orphan: a chat this integration opened whose startHitl died before mapping it
  * (the process was killed between the two). Nobody could answer an orphan's operator, so it is closed, with a line
  * telling the operator why; the visitor's side already learned that the escalation failed (startHitl never returned).
- * Costs one Zoho read per chat and instance (then the chat is remembered), never a Botpress call; never throws.
+ * Costs one Zoho read per chat and instance (then the chat is remembered) and no Botpress call of its own (the
+ * connection's token is cached); never throws.
  */
 export async function settleUnmappedChat(
   props: bp.CommonHandlerProps,

@@ -14,7 +14,7 @@ import { closeAndScan, startTracked, type Tracked } from './support/tracked-stac
  * operator why.
  */
 let stack: Tracked
-const GRACE_MS = 20_000 // src/webhook/orphan-chat.ts UNMAPPED_GRACE_MS
+const GRACE_MS = 30_000 // src/webhook/orphan-chat.ts UNMAPPED_GRACE_MS
 
 beforeAll(async () => {
   stack = await startTracked({ instances: 1, zohoSettings: { webhookRetryIntervalMs: 500 } })
@@ -80,5 +80,5 @@ describe('#14.4 a crash between "chat opened" and "chat mapped"', () => {
     expect(ended).toBeTruthy()
     expect(toldOperator).toBe(true)
     expect(agentMessages).toEqual([])
-  }, 60_000)
+  }, 90_000)
 })
