@@ -124,6 +124,22 @@ describe('the hold-back', () => {
     }
   })
 
+  it("a slow read-back of the chat's operator moves the hand-over tag to startHitl's real return", async () => {
+    // startHitl tags the hand-over, then reads the chat's operator back from SalesIQ: held 1.5 s here.
+    await zoho.addFault({
+      path: `/api/v2/${stack.zoho.credentials.screenName}/conversations/*`,
+      method: 'GET',
+      latencyMs: 1500,
+      count: 1,
+    })
+    const chat = await startHitl('Slow read-back')
+    const { conversation } = await botClient(stack).getConversation({ id: chat.conversationId })
+    const handedOverAt = Number(conversation.tags.handedOverAt)
+    // The hold-back counts from this tag: from before the read it would be ≥ 1.5 s early.
+    expect(chat.returnedAt - handedOverAt).toBeLessThan(500)
+    expect(chat.returnedAt - handedOverAt).toBeGreaterThanOrEqual(0)
+  })
+
   it('a reply that arrives while startHitl is still running waits for the hand-over instead of being lost', async () => {
     await zoho.setSettings({ autoAssignDelayMs: 0 })
     // SalesIQ is slow to take the transcript, so startHitl has not handed over yet when the operator answers.
