@@ -24,7 +24,8 @@
  * so an operator's first message is due only once the plugin has stored that operator from hitlAssigned: the agent is
  * written in the event's 5th call and read in the message's 1st, so 5 − 1 + 1 (margin) = 5 calls after the event is
  * due (the old 4 calls counted the message's read as its 2nd call, which is the state's, and so left no margin; the
- * sandbox's bot then made one read more than the plugin before the write and lost the race at 1 000 ms per call).
+ * sandbox's bot then made one read more than the plugin before the write and lost the race at 1 000 ms per call;
+ * with the bot in the plugin's order, 4 s still loses that e2e story, 5 s passes it).
  * And hitlStopped comes after everything held back, or the plugin would drop it.
  */
 
