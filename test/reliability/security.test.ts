@@ -83,7 +83,10 @@ describe('OAuth redirect', () => {
     stack.pool.configuration = { ...configured, refreshToken: undefined }
     await stack.pool.call('register', { webhookUrl: stack.webhookUrl })
     stack.pool.configuration = configured
-    const link = stack.pool.output().match(/http:\/\/\S+\/oauth\/start\?link=[\w.-]+/g)!.pop()!
+    const link = stack.pool
+      .output()
+      .match(/http:\/\/\S+\/oauth\/start\?link=[\w.-]+/g)!
+      .pop()!
     const start = await fetch(link, { redirect: 'manual' })
     const state = new URL(start.headers.get('location')!).searchParams.get('state')!
     const before = JSON.stringify(oauthState() ?? null)
