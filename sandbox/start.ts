@@ -25,7 +25,12 @@ async function main() {
   console.log(`Integration instances: ${stack.pool.instances.map((i) => i.url).join(', ')}`)
   console.log(`Bot:                   ${stack.botProcess?.bundle} at ${stack.botProcess?.url}`)
   console.log(`Webhook URL:           ${stack.webhookUrl}`)
-  if (oauth) console.log(`Authorize (OAuth):     ${stack.webhookUrl}/oauth/start`)
+  // The single-use link register logged (only it starts the consent; saving the configuration again logs a new one).
+  const link = stack.pool
+    .output()
+    .match(/http:\/\/\S+\/oauth\/start\?link=[\w.-]+/g)
+    ?.pop()
+  if (oauth) console.log(`Authorize (OAuth):     ${link ?? '(see the integration log)'}`)
   console.log(`\nSandbox ready: ${stack.url}/`)
   const stop = async () => {
     await stack.close()

@@ -35,6 +35,6 @@ export async function checkScopes(ctx: DoctorContext): Promise<StepResult> {
   return fail(
     title,
     `missing: ${missing.join(', ')}\n${messages.join('\n')}`,
-    `reconnect through <webhook URL>/oauth/start (it asks for every scope), or generate a new refresh token with the scopes ${SALESIQ_SCOPES.join(',')}; the Zoho user must be an admin of the SalesIQ portal.`
+    `reconnect through the authorization link logged when the configuration is saved (it asks for every scope), or generate a new refresh token with the scopes ${SALESIQ_SCOPES.join(',')}; the Zoho user must be an admin of the SalesIQ portal.`
   )
 }

@@ -34,7 +34,7 @@ function fixFor(err: unknown, region: Region): string {
   if (code === 'invalid_client')
     return `copy "clientId" and "clientSecret" again from ${console} (Server-based or Self Client application); the client must exist in the "${region}" data center.`
   if (code === 'invalid_code')
-    return `generate a new refresh token: in ${console} → Self Client → Generate Code with scopes ${SALESIQ_SCOPES.join(',')}, exchange it (grant_type=authorization_code) and paste the refresh_token; or reconnect the integration through <webhook URL>/oauth/start.`
+    return `generate a new refresh token: in ${console} → Self Client → Generate Code with scopes ${SALESIQ_SCOPES.join(',')}, exchange it (grant_type=authorization_code) and paste the refresh_token; or reconnect the integration through the authorization link logged when its configuration is saved.`
   if (err.kind === 'throttled')
     return 'Zoho allows 10 token requests per 10 minutes per refresh token: wait a few minutes and run the doctor again.'
   if (err.kind === 'network' || err.kind === 'timeout') return 'check "region" and the network.'

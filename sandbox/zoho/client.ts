@@ -20,6 +20,7 @@ export interface HttpFault {
   latencyMs?: number
   status?: number
   retryAfterSec?: number
+  location?: string
   body?: unknown
   hang?: boolean
   drop?: boolean

@@ -17,6 +17,8 @@ export const httpFaultSchema = z
     status: z.number().int().min(100).max(599).optional(),
     /** Retry-After header (seconds) — defaults to 1 with status 429. */
     retryAfterSec: z.number().int().nonnegative().optional(),
+    /** Location header of the injected answer (with a 3xx status: a redirect to wherever it names). */
+    location: z.string().optional(),
     /** Body of the injected answer; default: a JSON note naming the fault. */
     body: z.unknown().optional(),
     /** Never answer (the socket stays open until the client gives up or the emulator closes). */

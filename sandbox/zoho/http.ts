@@ -50,6 +50,7 @@ export function registerHooks(app: FastifyInstance, ctx: EmulatorContext): void 
       req.logBody = { fault: note }
       const retryAfter = f.retryAfterSec ?? (f.status === 429 ? 1 : undefined)
       if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter))
+      if (f.location) reply.header('location', f.location)
       return reply
         .code(f.status)
         .header('x-emulator-fault', note)

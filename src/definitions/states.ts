@@ -6,9 +6,35 @@ export const states = {
     type: 'integration',
     schema: z.object({
       refreshToken: z.string().title('Refresh token').describe('Refresh token obtained through the OAuth redirect'),
-      region: z.string().optional().title('Data center').describe('Data center detected from the OAuth redirect'),
+      region: z.string().optional().title('Data center').describe('Data center of the grant (the configured one)'),
       accountsServer: z.string().optional().title('Accounts server').describe('Accounts server that issued the token'),
       obtainedAt: z.string().title('Obtained at').describe('ISO date'),
+    }),
+  },
+  oauthFlow: {
+    type: 'integration',
+    // Only hashes: the secrets live in the link register logged and in the state Zoho brings back.
+    schema: z.object({
+      links: z
+        .array(
+          z.object({
+            id: z.string().title('Link ID').describe('Finds the link'),
+            hash: z.string().title('Secret hash').describe('SHA-256 of the secret the logged link carries'),
+            expiresAt: z.number().title('Expires at').describe('Epoch ms'),
+          })
+        )
+        .title('Authorization links')
+        .describe('Links logged by register that have not been opened yet (each starts one consent)'),
+      states: z
+        .array(
+          z.object({
+            id: z.string().title('State ID').describe('Finds the state'),
+            hash: z.string().title('Secret hash').describe('SHA-256 of the state sent to Zoho'),
+            expiresAt: z.number().title('Expires at').describe('Epoch ms'),
+          })
+        )
+        .title('OAuth states')
+        .describe('States handed to Zoho by an opened link, each accepted back once'),
     }),
   },
   accessToken: {
@@ -74,20 +100,6 @@ export const states = {
         .title('Setup status')
         .describe('Outcome of the last setup, shown on the OAuth page'),
     }),
-  },
-  parkedAssignments: {
-    type: 'integration',
-    schema: z.object({}).catchall(
-      z
-        .object({
-          operatorId: z.string().title('Operator ID').describe('SalesIQ operator the chat was assigned to'),
-          operatorName: z.string().title('Operator name').describe('Name of that operator'),
-          operatorEmail: z.string().optional().title('Operator email').describe('Email of that operator'),
-          eventTime: z.number().title('Event time').describe('SalesIQ event_time of the assignment (epoch ms)'),
-          parkedAt: z.number().title('Parked at').describe('Epoch ms when the assignment was parked'),
-        })
-        .nullable()
-    ),
   },
   heldMessages: {
     type: 'conversation',

@@ -1,3 +1,5 @@
+import { fetchPublic } from '../net/public-fetch'
+
 /** SalesIQ's limit for a visitor file (reference §3). */
 export const MAX_FILE_BYTES = 50 * 1024 * 1024
 const FETCH_TIMEOUT_MS = 20_000
@@ -5,44 +7,16 @@ const FETCH_TIMEOUT_MS = 20_000
 export type FetchedFile = { bytes: Uint8Array; name: string; contentType: string }
 
 /**
- * Downloads a file a bot sent, refusing anything over the limit without reading it all. Any failure is returned
- * as a reason (the caller then sends a link instead), never thrown.
+ * Downloads a file a bot sent, only from a public address (a visitor's message must not make us read our own
+ * network), within the size and time limits. Any failure is returned as a reason (the caller then sends a link
+ * instead), never thrown.
  */
 export async function fetchFile(url: string, title?: string): Promise<FetchedFile | { failed: string }> {
-  let response: Response
-  try {
-    const parsed = new URL(url)
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return { failed: 'not an http(s) URL' }
-    response = await fetch(parsed, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' })
-  } catch (err) {
-    return { failed: `could not be fetched (${(err as Error).message})` }
-  }
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => undefined)
-    return { failed: `could not be fetched (HTTP ${response.status})` }
-  }
-  const declared = Number(response.headers.get('content-length') ?? NaN)
-  if (declared > MAX_FILE_BYTES) {
-    await response.body?.cancel().catch(() => undefined)
-    return { failed: 'is over 50 MB' }
-  }
-  const chunks: Uint8Array[] = []
-  let size = 0
-  try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      size += chunk.byteLength
-      if (size > MAX_FILE_BYTES) {
-        await response.body?.cancel().catch(() => undefined)
-        return { failed: 'is over 50 MB' }
-      }
-      chunks.push(chunk)
-    }
-  } catch (err) {
-    return { failed: `could not be read (${(err as Error).message})` }
-  }
-  if (size === 0) return { failed: 'is empty' }
-  const contentType = response.headers.get('content-type')?.split(';')[0]?.trim() || 'application/octet-stream'
-  return { bytes: Buffer.concat(chunks), name: fileName(url, title, contentType), contentType }
+  const got = await fetchPublic(url, { maxBytes: MAX_FILE_BYTES, timeoutMs: FETCH_TIMEOUT_MS })
+  if (!got.ok) return { failed: got.reason }
+  if (got.bytes.length === 0) return { failed: 'is empty' }
+  const contentType = got.contentType || 'application/octet-stream'
+  return { bytes: got.bytes, name: fileName(url, title, contentType), contentType }
 }
 
 const EXTENSIONS: Record<string, string> = {

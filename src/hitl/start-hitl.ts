@@ -6,14 +6,19 @@ import { isZohoError } from '../zoho/errors'
 import { announceAssignment } from './assignment'
 import { realEmail } from './email'
 import type { SalesIQClient } from '../zoho/salesiq'
-import { takeParkedAssignment } from './parking'
+import { MARKER_INTEGRATION, MARKER_USER } from '../webhook/orphan-chat'
+import { assignedAlready } from './assigned-already'
 import { questionFrom, renderTranscript, sincePreviousSession, type HistoryMessage } from './transcript'
 
 type Props = bp.ActionProps['startHitl']
 
+/** Less than one bot→API call of the plugin: within the hold-back's margin (hold-back.ts). */
+const SLOW_READ_BACK_MS = 500
+
 /**
  * Opens a SalesIQ chat for *this* user, maps it to a new hitl conversation (tagged with the chat id), sends the bot
- * transcript, and hands over any assignment SalesIQ made while we were busy (delivered after this action returns).
+ * transcript, and hands over any assignment SalesIQ made while we were busy (read back from SalesIQ; delivered after
+ * this action returns).
  */
 export const startHitl = async (props: Props): Promise<{ conversationId: string }> => {
   const { client, input, logger } = props
@@ -34,7 +39,8 @@ export const startHitl = async (props: Props): Promise<{ conversationId: string 
         ...(email ? { email } : {}),
         ...(session.phone ? { phone: session.phone } : {}),
       },
-      customerInfo: { ...session.customerInfo, 'Botpress user': user.id },
+      // Also what identifies a chat whose startHitl dies before mapping it (webhook/orphan-chat.ts).
+      customerInfo: { ...session.customerInfo, [MARKER_USER]: user.id, [MARKER_INTEGRATION]: props.ctx.integrationId },
       customWaitTimeSec: config.waitTimeSeconds,
     })
   )
@@ -58,16 +64,23 @@ export const startHitl = async (props: Props): Promise<{ conversationId: string 
   }
 
   await sendTranscript(props, salesiq, opened.chatId, input.messageHistory as HistoryMessage[], name)
-  // The hand-over is tagged first and parked assignments are taken after: an assignment webhook either parks before
-  // the take (found here) or looks again after it and sees the tag (see on-assignment). Only a state read is left
-  // before the return, so the hold-back counted from this tag covers the plugin (hold-back.ts).
+  // The hand-over is tagged first and the chat's operator is read back from SalesIQ after: an assignment webhook
+  // that looked before the tag (and kept nothing, see on-assignment) reports an assignment made before this read, so
+  // the read sees it; one that looks after the tag announces it itself (announced once either way). The hold-back
+  // counts from this tag (hold-back.ts); a slow read-back moves the tag to the real return.
   try {
+    const taggedAt = Date.now()
     ;({ conversation } = await client.updateConversation({
       id: conversation.id,
-      tags: { handedOverAt: String(Date.now()) },
+      tags: { handedOverAt: String(taggedAt) },
     }))
-    const parked = await takeParkedAssignment(props, opened.chatId)
-    if (parked) await announceAssignment(props, conversation, parked, Date.now())
+    const early = await assignedAlready(props, salesiq, opened.chatId)
+    if (early) await announceAssignment(props, conversation, early, Date.now())
+    else if (Date.now() - taggedAt > SLOW_READ_BACK_MS)
+      ({ conversation } = await client.updateConversation({
+        id: conversation.id,
+        tags: { handedOverAt: String(Date.now()) },
+      }))
   } catch (err) {
     // The plugin gets an error and never activates this session: nobody could answer the chat, so it is closed.
     await salesiq.closeConversation(opened.chatId).catch(() => undefined)

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type * as bp from '.botpress'
 import { operatorUserId } from '../hitl/operators'
 import type { HitlConversation } from '../webhook/find-conversation'
+import { isKnownForeign } from '../webhook/orphan-chat'
 import { newOwner, type Delivery } from '../zoho/webhook-payload'
 
 /** A claim whose handler never finished (crash, Botpress error) may be taken over by SalesIQ's redelivery. */
@@ -35,9 +36,11 @@ export async function onRated(props: bp.CommonHandlerProps, delivery: Delivery):
 
 /**
  * The hitl conversation startHitl tagged with this chat id. Only the delivery's own chat id counts (a visitor-side id
- * in the payload could name another chat); a rated chat is over, so an unmapped one needs nothing more.
+ * in the payload could name another chat); a rated chat is over, so an unmapped one needs nothing more. A chat known
+ * to be foreign costs no lookup (orphan-chat.ts).
  */
 async function conversationOfChat(client: bp.Client, chatId: string): Promise<HitlConversation | undefined> {
+  if (isKnownForeign(chatId)) return undefined
   const { conversations } = await client.listConversations({ channel: 'hitl', tags: { chatId } })
   return conversations.find((c) => c.tags.chatId === chatId)
 }

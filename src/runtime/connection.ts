@@ -2,22 +2,30 @@ import { RuntimeError } from '@botpress/sdk'
 import type * as bp from '.botpress'
 import { readIntegrationState } from '../state/read-state'
 import { BotpressTokenStore } from '../state/token-store'
-import { hostsFor, isRegion, type Region } from '../zoho/regions'
+import { hostsFor, type Region } from '../zoho/regions'
 import { SalesIQClient } from '../zoho/salesiq'
-import { TokenManager } from '../zoho/token-manager'
+import { TokenManager, type TokenStore } from '../zoho/token-manager'
 
 export type Connection = { salesiq: SalesIQClient; tokens: TokenManager; region: Region; config: bp.Configuration }
 
 /**
- * Builds the SalesIQ client for one request. The refresh token obtained through the OAuth redirect (integration
- * state) wins over the one pasted in the configuration, and so does the region detected there.
+ * Builds the SalesIQ client for one request. What the owner configured wins: a refresh token pasted in the
+ * configuration is used as is; only without one does the grant made through the logged authorization link count
+ * (stored in integration state after it was validated against this configuration). The region is always the
+ * configured one: a grant is only stored when it belongs to it.
  */
 export async function connect(props: bp.CommonHandlerProps): Promise<Connection> {
   const config = props.ctx.configuration
-  const oauth = await readOAuth(props)
-  const refreshToken = oauth?.refreshToken || config.refreshToken
+  const configured = config.refreshToken?.trim()
+  const refreshToken = configured || (await readOAuth(props))?.refreshToken
   if (!refreshToken) throw notConnectedError(props)
-  const region: Region = isRegion(oauth?.region) ? oauth.region : config.region
+  return connectWith(props, refreshToken, new BotpressTokenStore(props))
+}
+
+/** The same connection for a given refresh token and token store (the OAuth redirect tries a grant before storing it). */
+export function connectWith(props: bp.CommonHandlerProps, refreshToken: string, store: TokenStore): Connection {
+  const config = props.ctx.configuration
+  const region: Region = config.region
   const tokens = new TokenManager(
     {
       clientId: config.clientId,
@@ -26,7 +34,7 @@ export async function connect(props: bp.CommonHandlerProps): Promise<Connection>
       refreshToken,
       cacheKey: props.ctx.integrationId,
     },
-    new BotpressTokenStore(props)
+    store
   )
   return { salesiq: new SalesIQClient(tokens, region, config.screenName), tokens, region, config }
 }
@@ -43,8 +51,7 @@ async function readOAuth(props: bp.CommonHandlerProps) {
   const cached = oauthCache.get(key)
   if (cached && cached.until > Date.now()) return cached.value
   const value = await readIntegrationState(props, 'oauth')
-  if (value?.refreshToken || props.ctx.configuration.refreshToken)
-    oauthCache.set(key, { value, until: Date.now() + OAUTH_CACHE_MS })
+  if (value?.refreshToken) oauthCache.set(key, { value, until: Date.now() + OAUTH_CACHE_MS })
   return value
 }
 
@@ -54,6 +61,7 @@ export const forgetOAuthCache = (integrationId: string) => oauthCache.delete(int
 export function notConnectedError(props: bp.CommonHandlerProps): RuntimeError {
   return new RuntimeError(
     'The integration is not connected to Zoho yet: open the authorization link logged when the configuration was ' +
-      `saved (<webhook URL>/oauth/start, integration ${props.ctx.integrationId}), or paste a refresh token in "refreshToken".`
+      `saved ("Connect Zoho SalesIQ: open <webhook URL>/oauth/start?link=…", integration ${props.ctx.integrationId}; ` +
+      'save the configuration again for a new one), or paste a refresh token in "refreshToken".'
   )
 }

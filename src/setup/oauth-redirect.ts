@@ -1,65 +1,64 @@
 import type { Response } from '@botpress/sdk'
 import type * as bp from '.botpress'
-import { forgetOAuthCache } from '../runtime/connection'
+import { connectWith, forgetOAuthCache } from '../runtime/connection'
 import { BotpressTokenStore } from '../state/token-store'
 import { isZohoError } from '../zoho/errors'
-import { exchangeAuthorizationCode } from '../zoho/oauth'
+import { exchangeAuthorizationCode, revokeRefreshToken, type TokenGrant } from '../zoho/oauth'
 import { hostsFor, isRegion, trustedAccountsServer, type Region } from '../zoho/regions'
 import { credentialFingerprint } from '../zoho/token-manager'
+import { checkGrantScopes, MemoryTokenStore } from './grant-check'
+import { takeOAuthState } from './oauth-link'
 import { oauthPage } from './oauth-page'
-import { oauthStartUrl } from './oauth-start'
-import { verifyOAuthState } from './oauth-state'
-import { runSetup } from './run-setup'
-import { readSetup, updateSetup } from './setup-state'
+import { recordSetup, setUpSalesIQ } from './run-setup'
+import { readSetup } from './setup-state'
 
 type Props = bp.CommonHandlerProps
 
+const START_AGAIN = 'Save the integration configuration again and open the new link it logs.'
+
 /**
- * Zoho's redirect after consent: `?code&state&location&accounts-server`. All of it is untrusted input. The state must
- * be ours; `accounts-server` is used only when it is a known Zoho accounts server (or the ZOHO_ACCOUNTS_URL override)
- * — otherwise nothing is sent anywhere, so the client secret cannot leak. Then: exchange the code, keep the refresh
- * token in state (it wins over the configuration), and finish the setup register could not do without it.
+ * Zoho's redirect after consent: `?code&state&location&accounts-server`. All of it is untrusted input.
+ * 1. The state must be one an opened authorization link handed out, and it is used up first (no replay).
+ * 2. `accounts-server` is used only when it is a known Zoho accounts server (or the ZOHO_ACCOUNTS_URL override), and
+ *    only when it is the configured region's: the client secret goes nowhere else, and the region is not overridden.
+ * 3. The code is exchanged, and the new grant is tried — scopes, the configured portal, app and department, the
+ *    webhook — before anything is stored. A grant that fails is given back to Zoho (revoked) and changes nothing.
+ * 4. Only then the grant, its access token and the webhook keys are stored.
  */
 export async function handleOAuthRedirect(props: Props, query: URLSearchParams): Promise<Response> {
   const { ctx } = props
   const { clientId, clientSecret } = ctx.configuration
   const log = props.logger.forBot()
-  const setup = await readSetup(props)
-  const startAgain = setup.webhookUrl ? `Open ${oauthStartUrl(setup.webhookUrl)} to try again.` : ''
 
-  const state = verifyOAuthState(query.get('state') ?? undefined, clientSecret, ctx.integrationId)
+  const state = await takeOAuthState(props, query.get('state') ?? undefined)
   if (!state.ok) {
-    log.warn(`Refused an OAuth redirect whose state is ${state.reason}.`)
-    const why =
-      state.reason === 'expired'
-        ? 'The authorization link has expired (it is valid for 10 minutes).'
-        : 'This redirect was not started by this integration (its state does not match).'
-    return oauthPage(400, 'Not connected', [why, 'Nothing was changed.', startAgain].filter(Boolean))
+    log.warn('Refused an OAuth redirect whose state was not handed out by an authorization link (or was used already).')
+    return oauthPage(400, 'Not connected', [
+      'This redirect was not started by this integration, or its authorization link was used already or expired.',
+      'Nothing was changed.',
+      START_AGAIN,
+    ])
   }
 
   const code = query.get('code') ?? ''
-  if (!code.trim())
-    return oauthPage(400, 'Not connected', ['Zoho sent no authorization code.', startAgain].filter(Boolean))
+  if (!code.trim()) return oauthPage(400, 'Not connected', ['Zoho sent no authorization code.', START_AGAIN])
+  const setup = await readSetup(props)
   if (!setup.webhookUrl)
     return oauthPage(400, 'Not connected', [
       'Save the integration configuration first (the webhook URL is not known yet).',
     ])
 
   const server = accountsServerOf(query, ctx.configuration.region)
-  if (!server) {
-    log.warn("Refused an OAuth redirect naming an accounts server that is not Zoho's; nothing was sent to it.")
-    return oauthPage(
-      400,
-      'Not connected',
-      [
-        `The redirect names an accounts server that is not one of Zoho's: ${query.get('accounts-server') ?? ''}.`,
-        'Nothing was sent to it.',
-        startAgain,
-      ].filter(Boolean)
-    )
+  if ('refused' in server) {
+    log.warn(`Refused an OAuth redirect: ${server.refused} Nothing was sent to it.`)
+    return oauthPage(400, 'Not connected', [
+      server.refused,
+      'Nothing was sent to it; nothing was changed.',
+      START_AGAIN,
+    ])
   }
 
-  let grant
+  let grant: TokenGrant
   try {
     grant = await exchangeAuthorizationCode(
       { clientId, clientSecret, accountsUrl: server.accounts },
@@ -69,14 +68,39 @@ export async function handleOAuthRedirect(props: Props, query: URLSearchParams):
   } catch (err) {
     const message = isZohoError(err) ? err.message : 'Zoho Accounts could not be reached.'
     log.error(`The OAuth code exchange failed: ${message}`)
-    return oauthPage(502, 'Not connected', [message, startAgain].filter(Boolean))
+    return oauthPage(502, 'Not connected', [message, 'Nothing was changed.', START_AGAIN])
   }
   if (!grant.refreshToken) {
-    return oauthPage(
-      502,
-      'Not connected',
-      ['Zoho returned no refresh token (the consent must use access_type=offline).', startAgain].filter(Boolean)
-    )
+    return oauthPage(502, 'Not connected', [
+      'Zoho returned no refresh token (the consent must use access_type=offline).',
+      'Nothing was changed.',
+      START_AGAIN,
+    ])
+  }
+  const refreshToken = grant.refreshToken
+
+  // Try the grant with a private token store: nothing reaches Botpress until it passed.
+  const now = Date.now()
+  const token = {
+    token: grant.accessToken,
+    expiresAt: now + grant.expiresInMs,
+    refreshAt: now + grant.expiresInMs - Math.min(5 * 60_000, grant.expiresInMs / 10),
+    credential: credentialFingerprint(clientId, clientSecret, refreshToken),
+  }
+  const candidate = connectWith(props, refreshToken, new MemoryTokenStore(token))
+  let outcome
+  try {
+    await checkGrantScopes(candidate.salesiq, grant)
+    outcome = await setUpSalesIQ(candidate, setup.webhookUrl)
+  } catch (err) {
+    const message = (err as Error).message
+    log.warn(`Refused the Zoho account connected through the authorization link: ${message}`)
+    await revokeRefreshToken(server.accounts, refreshToken).catch(() => undefined)
+    return oauthPage(400, 'Not connected', [
+      message,
+      'Nothing was changed: the integration keeps its current connection.',
+      START_AGAIN,
+    ])
   }
 
   await props.client.setState({
@@ -84,49 +108,41 @@ export async function handleOAuthRedirect(props: Props, query: URLSearchParams):
     id: ctx.integrationId,
     name: 'oauth',
     payload: {
-      refreshToken: grant.refreshToken,
+      refreshToken,
       region: server.region,
       accountsServer: server.accounts,
       obtainedAt: new Date().toISOString(),
     },
   })
   forgetOAuthCache(ctx.integrationId)
-  // The exchange already gave an access token: share it, so the setup below spends no refresh (10 per 10 minutes).
-  const now = Date.now()
-  await new BotpressTokenStore(props).writeToken({
-    token: grant.accessToken,
-    expiresAt: now + grant.expiresInMs,
-    refreshAt: now + grant.expiresInMs - Math.min(5 * 60_000, grant.expiresInMs / 10),
-    credential: credentialFingerprint(clientId, clientSecret, grant.refreshToken),
-  })
+  // The exchange already gave an access token: share it, so no refresh is spent (10 per 10 minutes).
+  await new BotpressTokenStore(props).writeToken(token)
+  await recordSetup(props, outcome)
   log.info(`Connected to Zoho (${server.region} data center) through the authorization link.`)
-
-  try {
-    const summary = await runSetup(props, setup.webhookUrl)
-    return oauthPage(200, 'Connected — you can close this tab', [summary])
-  } catch (err) {
-    const message = (err as Error).message
-    await updateSetup(props, { status: message }).catch(() => undefined)
-    return oauthPage(400, 'Connected to Zoho, but the setup is not complete', [
-      message,
-      'Fix the configuration and save it again: the integration is already authorized.',
-    ])
-  }
+  if (ctx.configuration.refreshToken?.trim())
+    log.warn('The configuration holds a refresh token: it keeps priority over this connection until it is removed.')
+  return oauthPage(200, 'Connected — you can close this tab', [outcome.summary])
 }
 
 /**
  * The accounts server to send the code (and the client secret) to: the redirect's `accounts-server` only when it is
- * trusted; else the region from `location`, else the configured region. The region follows the trusted server.
+ * trusted, else the region's own. Either way it must be the configured region's data center.
  */
 function accountsServerOf(
   query: URLSearchParams,
   configured: Region
-): { accounts: string; region: Region } | undefined {
+): { accounts: string; region: Region } | { refused: string } {
   const named = query.get('accounts-server')
   const location = query.get('location') ?? ''
-  const fallbackRegion: Region = isRegion(location) ? location : configured
-  if (!named) return { accounts: hostsFor(fallbackRegion).accounts, region: fallbackRegion }
-  const trusted = trustedAccountsServer(named)
-  if (!trusted) return undefined
-  return { accounts: trusted.accounts, region: trusted.region ?? fallbackRegion }
+  const trusted = named ? trustedAccountsServer(named) : undefined
+  if (named && !trusted)
+    return { refused: `The redirect names an accounts server that is not one of Zoho's: ${named}.` }
+  const region = trusted?.region ?? (isRegion(location) ? location : configured)
+  if (region !== configured)
+    return {
+      refused:
+        `The Zoho account that consented is in the "${region}" data center, but "region" is "${configured}". ` +
+        'Set "region" to that data center (or consent with an account of the configured one).',
+    }
+  return { accounts: trusted?.accounts ?? hostsFor(configured).accounts, region }
 }

@@ -1,17 +1,13 @@
 import type * as bp from '.botpress'
 import { SALESIQ_SCOPES } from '../zoho/oauth'
 import { hostsFor } from '../zoho/regions'
-import { makeOAuthState } from './oauth-state'
-
-/** The link the bot owner opens (logged by register): `<webhook URL>/oauth/start`. */
-export const oauthStartUrl = (webhookUrl: string) => `${webhookUrl.replace(/\/+$/, '')}/oauth/start`
 
 /**
  * Zoho's organisation-level consent page (reference §2): offline access (only that returns a refresh token), every
- * SalesIQ scope we use, our webhook URL as redirect URI, and a state the redirect handler will accept back.
+ * SalesIQ scope we use, our webhook URL as redirect URI, and the state an opened authorization link handed out.
  */
-export function consentUrl(ctx: bp.Context, webhookUrl: string): string {
-  const { clientId, clientSecret, region } = ctx.configuration
+export function consentUrl(ctx: bp.Context, webhookUrl: string, state: string): string {
+  const { clientId, region } = ctx.configuration
   const query = new URLSearchParams({
     response_type: 'code',
     client_id: clientId,
@@ -19,7 +15,7 @@ export function consentUrl(ctx: bp.Context, webhookUrl: string): string {
     redirect_uri: webhookUrl,
     access_type: 'offline',
     prompt: 'consent',
-    state: makeOAuthState(clientSecret, ctx.integrationId),
+    state,
   })
   return `${hostsFor(region).accounts}/oauth/v2/org/auth?${query.toString()}`
 }

@@ -14,19 +14,25 @@ export type AuthResult = { ok: true } | { ok: false; reason: string }
 /**
  * The stored keys change only at setup, but every delivery needs them: a short memory cache saves a Botpress call per
  * delivery. A signature that fails against cached keys is checked again against fresh ones (a key may just have
- * been added), so the cache can only save work, never refuse a good delivery.
+ * been added) — but at most once per KEYS_RECHECK_MS, so junk (bad or missing signatures, deliveries before the
+ * setup) cannot turn each request into a Botpress call. A request without a signature costs nothing at all.
  */
 const KEYS_CACHE_MS = 60_000
-const keyCache = new Map<string, { keys: string[]; until: number }>()
+const KEYS_RECHECK_MS = 5_000
+const keyCache = new Map<string, { keys: string[]; readAt: number }>()
 
 async function storedKeys(props: bp.CommonHandlerProps, fresh: boolean): Promise<string[]> {
   const key = props.ctx.integrationId
   const cached = keyCache.get(key)
-  if (!fresh && cached && cached.until > Date.now()) return cached.keys
+  const age = cached ? Date.now() - cached.readAt : Infinity
+  if (cached && age < (fresh ? KEYS_RECHECK_MS : KEYS_CACHE_MS)) return cached.keys
   const { publicKeys } = await readSetup(props)
-  keyCache.set(key, { keys: publicKeys, until: Date.now() + KEYS_CACHE_MS })
+  keyCache.set(key, { keys: publicKeys, readAt: Date.now() })
   return publicKeys
 }
+
+/** After this instance stored new keys (setup), the next delivery is checked against them at once. */
+export const forgetWebhookKeys = (integrationId: string) => keyCache.delete(integrationId)
 
 /**
  * A delivery counts only when it is signed by SalesIQ with a key of *our* webhook: the keys stored at setup, plus
@@ -34,6 +40,8 @@ async function storedKeys(props: bp.CommonHandlerProps, fresh: boolean): Promise
  * refuse (SalesIQ keeps the delivery as a failed execution) rather than trust an unsigned body.
  */
 export async function authenticate(props: bp.CommonHandlerProps, req: Request): Promise<AuthResult> {
+  const signature = header(req, 'x-siqsignature')
+  if (!signature) return { ok: false, reason: 'missing x-siqsignature' }
   const configured = props.ctx.configuration.webhookPublicKey?.trim()
   const withConfigured = (keys: string[]) => [...keys, ...(configured ? [configured] : [])]
   let keys = withConfigured(await storedKeys(props, false))
@@ -47,11 +55,9 @@ export async function authenticate(props: bp.CommonHandlerProps, req: Request): 
       )
     return { ok: false, reason: 'setup not finished' }
   }
-  const signature = header(req, 'x-siqsignature')
-  if (!signature) return { ok: false, reason: 'missing x-siqsignature' }
   const body = req.body ?? ''
   if (verifySignature(body, signature, keys)) return { ok: true }
-  // Maybe a key was added since we cached them: one fresh look before refusing.
+  // Maybe a key was added since we cached them: one fresh look before refusing (rate-limited, see above).
   if (!verifySignature(body, signature, withConfigured(await storedKeys(props, true))))
     return { ok: false, reason: 'bad signature' }
   return { ok: true }

@@ -1,22 +1,28 @@
 import type * as bp from '.botpress'
+import type { Delivery } from '../zoho/webhook-payload'
+import { isKnownForeign, settleUnmappedChat } from './orphan-chat'
 
 export type HitlConversation = { id: string; tags: Record<string, string | undefined> }
 
 /**
- * The hitl conversation this integration opened for a SalesIQ chat (tagged with its id by startHitl), or undefined
- * for any chat we did not open — those are acknowledged and left alone. The visitor-side hex id is a fallback.
+ * The hitl conversation this integration opened for the delivery's SalesIQ chat (tagged with its id by startHitl),
+ * or undefined for any chat we did not open — those are acknowledged and left alone. Only the delivery's own chat id
+ * counts: a visitor-side hex id elsewhere in the payload never picks a conversation (it could name another chat).
+ * SalesIQ sends the app's webhooks for every chat of the app, website chats included; in a busy portal most
+ * deliveries are foreign. So a foreign delivery costs at most this one Botpress call, and none once the chat is
+ * known to be foreign (orphan-chat.ts).
  */
 export async function findHitlConversation(
-  client: bp.Client,
-  chatId: string,
-  visitorChatId?: string
+  props: bp.CommonHandlerProps,
+  delivery: Pick<Delivery, 'chatId' | 'entity'>
 ): Promise<HitlConversation | undefined> {
-  const byChat = await client.listConversations({ channel: 'hitl', tags: { chatId } })
+  const { chatId } = delivery
+  if (isKnownForeign(chatId)) return undefined
+  const byChat = await props.client.listConversations({ channel: 'hitl', tags: { chatId } })
   const found = byChat.conversations.find((c) => c.tags.chatId === chatId)
   if (found) return found
-  if (!visitorChatId) return undefined
-  const byVisitor = await client.listConversations({ channel: 'hitl', tags: { visitorChatId } })
-  return byVisitor.conversations.find((c) => c.tags.visitorChatId === visitorChatId)
+  await settleUnmappedChat(props, delivery)
+  return undefined
 }
 
 /** SalesIQ allows 5 s per delivery: what is left after this wait is enough for the rest of the work. */

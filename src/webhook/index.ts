@@ -2,6 +2,7 @@ import type { Request, Response } from '@botpress/sdk'
 import type * as bp from '.botpress'
 import { handleOAuthRedirect } from '../setup/oauth-redirect'
 import { oauthPage } from '../setup/oauth-page'
+import { openOAuthLink } from '../setup/oauth-link'
 import { consentUrl } from '../setup/oauth-start'
 import { readSetup } from '../setup/setup-state'
 import { parseDelivery } from '../zoho/webhook-payload'
@@ -24,20 +25,37 @@ export const handler: bp.IntegrationProps['handler'] = async (props) => {
 
 async function onGet(props: bp.HandlerProps, req: Request): Promise<Response> {
   const query = new URLSearchParams(req.query ?? '')
-  if (/\/oauth\/start\/?$/.test(req.path ?? '')) {
-    const { webhookUrl } = await readSetup(props)
-    if (!webhookUrl)
-      return oauthPage(409, 'Not ready yet', ['Save the integration configuration first, then open this link again.'])
-    return redirect(consentUrl(props.ctx, webhookUrl))
-  }
+  if (/\/oauth\/start\/?$/.test(req.path ?? '')) return onOAuthStart(props, query.get('link') ?? undefined)
   // Zoho's redirect after a refusal carries `error` (e.g. access_denied) instead of a code.
   if (query.has('error'))
     return oauthPage(400, 'Not connected', [
       `Zoho answered: ${query.get('error')}.`,
-      'Open the authorization link again to retry.',
+      'Save the integration configuration again and open the new authorization link it logs to retry.',
     ])
   if (query.has('code') || query.has('state')) return handleOAuthRedirect(props, query)
   return oauthPage(200, 'Zoho SalesIQ HITL', ['This is the webhook of a Botpress integration.'])
+}
+
+const WHERE_THE_LINK_IS =
+  "Open the authorization link from the bot's logs instead: saving the integration configuration logs a line " +
+  '"Connect Zoho SalesIQ: open …/oauth/start?link=…". Each link works once, within an hour; save the configuration ' +
+  'again for a new one.'
+
+/** Only a link register logged starts the consent: the bare path, or a used, expired or forged link, does not. */
+async function onOAuthStart(props: bp.HandlerProps, link: string | undefined): Promise<Response> {
+  const { webhookUrl } = await readSetup(props)
+  if (!webhookUrl)
+    return oauthPage(409, 'Not ready yet', ['Save the integration configuration first, then open the link it logs.'])
+  const opened = await openOAuthLink(props, link)
+  if (!opened.ok) {
+    if (opened.reason === 'missing') return oauthPage(200, 'Connect Zoho SalesIQ', [WHERE_THE_LINK_IS])
+    props.logger.forBot().warn('Refused to start the Zoho authorization: the link was used already, expired or forged.')
+    return oauthPage(403, 'This authorization link does not work', [
+      'It was used already, it expired, or it was never issued.',
+      WHERE_THE_LINK_IS,
+    ])
+  }
+  return redirect(consentUrl(props.ctx, webhookUrl, opened.state))
 }
 
 /** Authenticate, parse, act. Bad input gets a 4xx and changes nothing; a failure while acting gets a 5xx, so

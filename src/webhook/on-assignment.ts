@@ -1,14 +1,16 @@
 import type * as bp from '.botpress'
 import { announceAssignment } from '../hitl/assignment'
-import { parkAssignment } from '../hitl/parking'
 import { newOwner, type Delivery } from '../zoho/webhook-payload'
-import { findHitlConversation, type HitlConversation } from './find-conversation'
+import { findHitlConversation } from './find-conversation'
 
 /**
  * `attender.updated` and `transfer.accepted`: the chat's (new) operator becomes the agent (`hitlAssigned`).
  * SalesIQ auto-assigns ~100 ms after the chat opens, often before startHitl has mapped the chat or returned; the plugin
- * drops events that come that early. So until startHitl has handed the conversation over (`handedOverAt`), the
- * assignment is parked for startHitl to pick up; afterwards it is announced, due when the plugin accepts it.
+ * drops events that come that early. Until startHitl has handed the conversation over (`handedOverAt`), nothing is
+ * kept here (a foreign chat, which has no conversation, must cost nothing): startHitl tags the hand-over first and
+ * then reads the chat's operator back from SalesIQ (assigned-already.ts). A delivery that looked before the tag was
+ * made reports an assignment made before that read-back, so the read-back sees it; a delivery that looks after the
+ * tag announces it here, due when the plugin accepts it. Both may see the same operator: announced once.
  */
 export async function onAssignment(props: bp.CommonHandlerProps, delivery: Delivery): Promise<string> {
   const operator = newOwner(delivery.entity, delivery.event)
@@ -18,17 +20,9 @@ export async function onAssignment(props: bp.CommonHandlerProps, delivery: Deliv
     eventTime: delivery.eventTime,
   }
 
-  const find = () => findHitlConversation(props.client, delivery.chatId, delivery.visitorChatId)
-  let conversation = await find()
-  if (!handedOver(conversation)) {
-    await parkAssignment(props, delivery.chatId, assignment)
-    // startHitl tags handedOverAt *before* it takes parked entries: if it did so between our lookup and our parking,
-    // this second look sees the tag, so the assignment cannot fall between the two (the claim dedupes either way).
-    conversation = await find()
-    if (!handedOver(conversation)) return 'parked (startHitl has not handed the chat over yet, or it is not ours)'
-  }
+  const conversation = await findHitlConversation(props, delivery)
+  if (!conversation) return 'chat not mapped (not ours, or startHitl reads the assignment back)'
+  if (!conversation.tags.handedOverAt) return 'not handed over yet (startHitl reads the assignment back after its tag)'
   const { outcome } = await announceAssignment(props, conversation, assignment)
   return `assignment: ${outcome}`
 }
-
-const handedOver = (c: HitlConversation | undefined): c is HitlConversation => Boolean(c?.tags.handedOverAt)

@@ -18,7 +18,7 @@ export async function onEnd(
   delivery: Delivery,
   by: 'completed' | 'missed'
 ): Promise<string> {
-  const conversation = await findHitlConversation(props.client, delivery.chatId, delivery.visitorChatId)
+  const conversation = await findHitlConversation(props, delivery)
   if (!conversation) return 'chat not opened by this integration'
   const claim = await claimEnd(props.client, conversation.id, by)
   if (!claim.won) return 'already ended'

@@ -32,9 +32,10 @@ export async function onOperatorMessage(
   if (senderType && senderType !== 'operator' && senderType !== 'agent')
     return `sender is a ${senderType}, not an operator`
 
-  const found = await findHitlConversation(props.client, delivery.chatId, delivery.visitorChatId)
+  const found = await findHitlConversation(props, delivery)
   if (!found) return 'chat not opened by this integration'
-  // An answer while startHitl is still running cannot be timed yet: wait (briefly) for the hand-over.
+  // An answer while startHitl is still running cannot be timed yet: wait (briefly) for the hand-over. A foreign chat
+  // has no conversation, so it never waits (nor costs more than the one lookup).
   let conversation = await waitForHandover(props.client, found)
 
   const operator =

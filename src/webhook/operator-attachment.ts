@@ -87,7 +87,8 @@ export async function relayAttachment(
     return await withTimeout(
       (async () => {
         const { salesiq } = await connect(props)
-        const file = await salesiq.downloadAttachment(url, MAX_FILE_BYTES)
+        // The download stops (reading included) when the budget is spent, not only our wait for it.
+        const file = await salesiq.downloadAttachment(url, MAX_FILE_BYTES, AbortSignal.timeout(ATTACHMENT_BUDGET_MS))
         const type = contentType ?? file.contentType?.split(';')[0]?.trim() ?? 'application/octet-stream'
         const fileName = (name ?? (safePath(url).split('/').pop() || 'file')).replace(/[^\w.\- ]+/g, '_').slice(0, 100)
         const { file: uploaded } = await props.client.uploadFile({

@@ -19,6 +19,8 @@ function networkCode(err: unknown): string | undefined {
 /**
  * One HTTP exchange with Zoho, with a timeout on every attempt and the bounded retries of retry-policy.ts.
  * Returns the final response (any status); throws ZohoError for network failures and timeouts.
+ * Every request here carries a credential (the client secret with a code or refresh token, or an access token), so
+ * a redirect is never followed: a 3xx is refused as it stands, and nothing is sent to the host it names.
  */
 export async function sendWithRetries(url: string, init: RequestInit, opts: SendOptions): Promise<Response> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
@@ -26,13 +28,22 @@ export async function sendWithRetries(url: string, init: RequestInit, opts: Send
     let outcome: Outcome
     let response: Response | undefined
     try {
-      response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
+      response = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel().catch(() => undefined)
+        throw new ZohoError(
+          'invalid_request',
+          `Zoho answered ${opts.operation} with a redirect (HTTP ${response.status}); requests that carry credentials never follow one.`,
+          { operation: opts.operation, status: response.status }
+        )
+      }
       outcome = {
         type: 'status',
         status: response.status,
         retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
       }
     } catch (err) {
+      if (err instanceof ZohoError) throw err
       const timedOut = (err as Error)?.name === 'TimeoutError' || (err as Error)?.name === 'AbortError'
       outcome = timedOut ? { type: 'timeout' } : { type: 'network', code: networkCode(err) }
     }

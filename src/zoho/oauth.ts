@@ -5,7 +5,14 @@ import { readJson, sendWithRetries } from './http'
  * Zoho Accounts token endpoint (reference §2). Errors come back with HTTP 200 and an `error` field; the expiry comes
  * in two shapes (documented `expires_in` seconds, legacy `expires_in_sec` + `expires_in` in ms).
  */
-export type TokenGrant = { accessToken: string; expiresInMs: number; refreshToken?: string; apiDomain?: string }
+export type TokenGrant = {
+  accessToken: string
+  expiresInMs: number
+  refreshToken?: string
+  apiDomain?: string
+  /** Granted scopes, when Zoho says (undocumented for the token endpoint; some answers carry it). */
+  scope?: string
+}
 
 export const SALESIQ_SCOPES = [
   'SalesIQ.conversations.ALL',
@@ -80,6 +87,7 @@ async function tokenRequest(accountsUrl: string, form: Record<string, string>, o
     expiresInMs: expiresInMs(body),
     refreshToken: typeof body.refresh_token === 'string' ? body.refresh_token : undefined,
     apiDomain: typeof body.api_domain === 'string' ? body.api_domain : undefined,
+    scope: typeof body.scope === 'string' ? body.scope : undefined,
   }
 }
 
@@ -109,3 +117,26 @@ export const exchangeAuthorizationCode = (creds: ClientCredentials, code: string
     },
     'authorization code exchange'
   )
+
+/** Gives a refresh token back (a grant we refused to use). Best effort: the answer changes nothing for us. */
+export async function revokeRefreshToken(accountsUrl: string, refreshToken: string): Promise<void> {
+  const response = await sendWithRetries(
+    `${accountsUrl}/oauth/v2/token/revoke`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: refreshToken }),
+    },
+    { operation: 'revoking a refresh token', idempotent: true }
+  )
+  await response.body?.cancel().catch(() => undefined)
+}
+
+/** Scopes a `scope` answer lacks (a module's `.ALL` covers its operations; case varies across Zoho's pages). */
+export function missingScopes(granted: string): string[] {
+  const have = new Set(granted.split(/[,\s]+/).map((s) => s.trim().toLowerCase()))
+  return SALESIQ_SCOPES.filter((need) => {
+    const n = need.toLowerCase()
+    return !have.has(n) && !have.has(n.replace(/\.[a-z]+$/, '.all'))
+  })
+}

@@ -44,9 +44,18 @@ export async function salesiqRequest<T = unknown>(tokens: TokenManager, spec: Re
     return { status: response.status, body: await readJson(response) }
   }
 
-  const first = await tokens.getAccessToken()
-  let result = await send(first)
-  if (isInvalidToken(result.status, result.body)) result = await send(await tokens.getAccessToken(first))
+  // A refused token is never used again. The next one may be another instance's copy that Zoho refused too (after
+  // Zoho invalidated every token): then one more try, which now refreshes. A token refreshed after the refusal that
+  // Zoho still refuses ends it: no second refresh, no loop.
+  let token = await tokens.getAccessToken()
+  let result = await send(token)
+  let refusedAt = 0
+  for (let retry = 0; retry < 2 && isInvalidToken(result.status, result.body); retry++) {
+    if (retry > 0 && tokens.refreshedSince(token, refusedAt)) break
+    refusedAt = Date.now()
+    token = await tokens.getAccessToken(token)
+    result = await send(token)
+  }
 
   const error = (result.body as { error?: unknown })?.error
   if (error && typeof error === 'object')

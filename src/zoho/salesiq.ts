@@ -1,3 +1,4 @@
+import { fetchPublic } from '../net/public-fetch'
 import { hostsFor, type Region } from './regions'
 import { salesiqRequest, type Body } from './request'
 import type { TokenManager } from './token-manager'
@@ -175,6 +176,11 @@ export class SalesIQClient {
     return Array.isArray(res?.data) ? res.data : []
   }
 
+  /** Reads at most one conversation: proves the token may read conversations, changes nothing. */
+  probeConversations() {
+    return this.call<unknown>('listing conversations', 'GET', `${this.rest('/conversations')}?limit=1`)
+  }
+
   getApp(appId: string) {
     return this.call<Envelope<Record<string, unknown>>>(
       'reading the app',
@@ -252,19 +258,21 @@ export class SalesIQClient {
   }
 
   /**
-   * Downloads an operator attachment. The OAuth header goes only to the SalesIQ host itself: a URL in a webhook body
-   * must never make us hand the token elsewhere.
+   * Downloads an operator attachment. The OAuth header goes only to the SalesIQ host itself, never along a redirect
+   * (a redirect is followed without it, to public addresses only): a URL in a webhook body must never make us hand
+   * the token elsewhere. The size limit holds while reading, and `signal` stops the reading when the caller gives up.
    */
-  async downloadAttachment(url: string, maxBytes: number): Promise<{ bytes: Uint8Array; contentType?: string }> {
-    const headers: Record<string, string> = {}
-    if (new URL(url).origin === new URL(this.host).origin)
-      headers.authorization = `Zoho-oauthtoken ${await this.tokens.getAccessToken()}`
-    const response = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) })
-    if (!response.ok) throw new Error(`HTTP ${response.status}`)
-    const length = Number(response.headers.get('content-length') ?? 0)
-    if (length > maxBytes) throw new Error(`file of ${length} bytes is over the limit`)
-    const bytes = new Uint8Array(await response.arrayBuffer())
-    if (bytes.byteLength > maxBytes) throw new Error(`file of ${bytes.byteLength} bytes is over the limit`)
-    return { bytes, contentType: response.headers.get('content-type') ?? undefined }
+  async downloadAttachment(
+    url: string,
+    maxBytes: number,
+    signal?: AbortSignal
+  ): Promise<{ bytes: Uint8Array; contentType?: string }> {
+    const own = new URL(url).origin === new URL(this.host).origin
+    const headers: Record<string, string> = own
+      ? { authorization: `Zoho-oauthtoken ${await this.tokens.getAccessToken()}` }
+      : {}
+    const got = await fetchPublic(url, { maxBytes, timeoutMs: 10_000, headers, signal, trustFirstHost: own })
+    if (!got.ok) throw new Error(`the file ${got.reason}`)
+    return { bytes: got.bytes, contentType: got.contentType }
   }
 }

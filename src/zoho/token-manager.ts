@@ -43,8 +43,25 @@ export const throttleDelayMs = (strikes: number) => Math.min(30_000, 5_000 * 2 *
 export const credentialFingerprint = (clientId: string, clientSecret: string, refreshToken: string) =>
   createHash('sha256').update(`${clientId}\n${clientSecret}\n${refreshToken}`).digest('hex').slice(0, 16)
 
+/**
+ * Tokens Zoho refused, wherever they came from (this instance's memory or another instance's copy in the store):
+ * never used again. Hashed, and bounded (oldest forgotten first); a refused token is dead for good at Zoho anyway.
+ */
+const REFUSED_MAX = 256
+const refused = new Set<string>()
+const digest = (token: string) => createHash('sha256').update(token).digest('base64url')
+function markRefused(token: string) {
+  refused.add(digest(token))
+  if (refused.size > REFUSED_MAX) refused.delete(refused.values().next().value!)
+}
+const isRefused = (token: string) => refused.size > 0 && refused.has(digest(token))
+
+/** Tokens this instance obtained from Zoho itself, and when (kept a minute): see refreshedSince. */
+const FRESH_MS = 60_000
+const refreshedHere = new Map<string, number>()
+
 const usable = (t: StoredToken | undefined, credential: string, reject?: string, now = Date.now()): t is StoredToken =>
-  !!t && t.credential === credential && t.token !== reject && now < (t.refreshAt ?? t.expiresAt)
+  !!t && t.credential === credential && t.token !== reject && now < (t.refreshAt ?? t.expiresAt) && !isRefused(t.token)
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -65,6 +82,7 @@ export class TokenManager {
 
   /** A valid access token; `reject` names one Zoho just refused, which is then never returned again. */
   async getAccessToken(reject?: string): Promise<string> {
+    if (reject) markRefused(reject)
     const cached = memory.get(this.key)
     if (usable(cached, this.credential, reject)) return cached.token
     if (reject && (cached as StoredToken | undefined)?.token === reject) memory.delete(this.key)
@@ -74,7 +92,8 @@ export class TokenManager {
       inFlight.set(this.key, pending)
     }
     const token = await pending
-    if (token.token === reject) return this.getAccessToken(reject) // a refresh that began before the rejection
+    // A refresh (or a read of the store) that began before the rejection.
+    if (token.token === reject || isRefused(token.token)) return this.getAccessToken()
     return token.token
   }
 
@@ -137,9 +156,17 @@ export class TokenManager {
       refreshAt: now + grant.expiresInMs - margin,
       credential: this.credential,
     }
+    refreshedHere.set(digest(token.token), now)
+    for (const [key, at] of refreshedHere) if (now - at > FRESH_MS) refreshedHere.delete(key)
     await this.store.writeToken(token)
     if (throttle) await this.store.writeThrottle(undefined)
     return this.remember(token)
+  }
+
+  /** True when this instance itself got `token` from Zoho at or after `since`: Zoho refusing it is not a stale copy. */
+  refreshedSince(token: string, since: number): boolean {
+    const at = refreshedHere.get(digest(token))
+    return at !== undefined && at >= since
   }
 
   private remember(token: StoredToken): StoredToken {

@@ -75,7 +75,19 @@ export async function waitFor<T>(
   }
 }
 
-/** A small file host for the bot's media URLs: /ok.png, /big.bin (declares 51 MB), /missing (404). */
+/**
+ * Lets integration processes started from now on fetch files from `url` although it is on loopback (design.md:
+ * ALLOW_PRIVATE_FETCH_HOSTS, which production never sets). Call it before startStack.
+ */
+export function allowPrivateFetch(url: string) {
+  const hosts = (process.env.ALLOW_PRIVATE_FETCH_HOSTS ?? '').split(',').filter(Boolean)
+  process.env.ALLOW_PRIVATE_FETCH_HOSTS = [...hosts, new URL(url).host].join(',')
+}
+
+/**
+ * A small file host for the bot's media URLs: /ok.png, /big.bin (declares 51 MB), /missing (404). It is allowed as
+ * a private fetch host for the stacks started after it (allowPrivateFetch).
+ */
 export async function startFileHost(): Promise<{ url: string; png: Buffer; close(): Promise<void> }> {
   const png = Buffer.from(
     'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -94,6 +106,7 @@ export async function startFileHost(): Promise<{ url: string; png: Buffer; close
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const { port } = server.address() as { port: number }
+  allowPrivateFetch(`http://127.0.0.1:${port}`)
   return {
     url: `http://127.0.0.1:${port}`,
     png,

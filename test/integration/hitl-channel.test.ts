@@ -8,8 +8,8 @@ let conversationId: string
 let chatId: string
 
 beforeAll(async () => {
+  files = await startFileHost() // before the stack: its integration may fetch from it
   stack = await startStack({ bot: false, register: false, zohoSettings: { autoAssignDelayMs: 60_000 } })
-  files = await startFileHost()
   const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name: 'Vera' })
   ;({ conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', { userId, messageHistory: [] }))
   const { conversation } = await botClient(stack).getConversation({ id: conversationId })

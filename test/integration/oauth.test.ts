@@ -7,8 +7,9 @@ import { actionOk } from '../harness/helpers'
 
 /**
  * The one-click OAuth flow, with a browser's eyes (plain fetch, redirects followed by hand): register without a
- * refresh token logs `<webhook URL>/oauth/start`; that link leads to Zoho's consent page, whose redirect back to the
- * webhook URL stores a refresh token and finishes the setup. Untrusted input on the way is refused and escaped.
+ * refresh token logs a single-use link `<webhook URL>/oauth/start?link=…`; that link leads to Zoho's consent page,
+ * whose redirect back to the webhook URL stores a refresh token and finishes the setup. Untrusted input on the way
+ * is refused and escaped.
  */
 let stack: Stack
 let zoho: ZohoEmulatorClient
@@ -30,9 +31,16 @@ const integrationState = (name: string) =>
   stack.botpress.dump().bots[stack.identity.botId]?.states.find((s) => s.type === 'integration' && s.name === name)
     ?.payload as Record<string, Json> | undefined
 
-/** A fresh, genuine state, as /oauth/start hands it out. */
+/** The last authorization link register logged. */
+const loggedLink = () => {
+  const links = stack.pool.output().match(/http:\/\/\S+\/oauth\/start\?link=[\w.-]+/g) ?? []
+  return links[links.length - 1]!
+}
+
+/** A fresh, genuine state: save the configuration (a new link is logged), open the link. */
 async function genuineState(): Promise<string> {
-  const res = await get(`${stack.webhookUrl}/oauth/start`)
+  expect((await stack.pool.call('register', { webhookUrl: stack.webhookUrl })).status).toBe(200)
+  const res = await get(loggedLink())
   return new URL(res.headers.get('location')!).searchParams.get('state')!
 }
 
@@ -46,8 +54,27 @@ describe('OAuth without cURL', () => {
   it('register without a refresh token logs the link and succeeds', async () => {
     const answer = await stack.pool.call('register', { webhookUrl: stack.webhookUrl })
     expect(answer.status).toBe(200)
-    expect(stack.pool.output()).toContain(`${stack.webhookUrl}/oauth/start`)
+    expect(loggedLink().startsWith(`${stack.webhookUrl}/oauth/start?link=`)).toBe(true)
     expect((await zoho.state()).webhooks).toHaveLength(0)
+  })
+
+  it('a bare /oauth/start (or a forged link) says where the link is, and redirects nowhere', async () => {
+    const bare = await get(`${stack.webhookUrl}/oauth/start`)
+    expect(bare.status).toBe(200)
+    expect(bare.headers.get('location')).toBeNull()
+    expect(await bare.text()).toMatch(/authorization link from the bot&#39;s logs/)
+    const forged = await get(`${stack.webhookUrl}/oauth/start?link=0123456789ab.${'A'.repeat(43)}`)
+    expect(forged.status).toBe(403)
+    expect(forged.headers.get('location')).toBeNull()
+  })
+
+  it('the logged link works once', async () => {
+    await stack.pool.call('register', { webhookUrl: stack.webhookUrl })
+    const link = loggedLink()
+    expect((await get(link)).status).toBe(302)
+    const again = await get(link)
+    expect(again.status).toBe(403)
+    expect(again.headers.get('location')).toBeNull()
   })
 
   it('until the setup is finished, webhook deliveries are refused (no key to check them with) and the log says why', async () => {
@@ -66,8 +93,9 @@ describe('OAuth without cURL', () => {
     expect(await res.text()).toContain('access_denied')
   })
 
-  it('/oauth/start redirects to the consent page with everything Zoho needs', async () => {
-    const res = await get(`${stack.webhookUrl}/oauth/start`)
+  it('the logged link redirects to the consent page with everything Zoho needs', async () => {
+    await stack.pool.call('register', { webhookUrl: stack.webhookUrl })
+    const res = await get(loggedLink())
     expect(res.status).toBe(302)
     const consent = new URL(res.headers.get('location')!)
     expect(`${consent.origin}${consent.pathname}`).toBe(`${stack.zoho.url}/oauth/v2/org/auth`)
@@ -90,6 +118,17 @@ describe('OAuth without cURL', () => {
     expect(await res.text()).toMatch(/not started by this integration/)
     expect(await tokenRequests()).toBe(before)
     expect(integrationState('oauth')).toBeUndefined()
+  })
+
+  it('a genuine state is accepted back once: its replay sends nothing to Zoho', async () => {
+    const state = await genuineState()
+    const q = new URLSearchParams({ code: '1005.abc', state, location: 'us', 'accounts-server': stack.zoho.url })
+    expect((await get(`${stack.webhookUrl}?${q}`)).status).toBe(502) // the code is bad, but the state was good
+    const before = await tokenRequests()
+    const replay = await get(`${stack.webhookUrl}?${q}`)
+    expect(replay.status).toBe(400)
+    expect(await replay.text()).toMatch(/used already/)
+    expect(await tokenRequests()).toBe(before)
   })
 
   it('refuses a redirect naming a foreign accounts server: nothing is sent there (nor anywhere)', async () => {
@@ -137,7 +176,8 @@ describe('OAuth without cURL', () => {
   })
 
   it('consent → redirect: stores a working refresh token and finishes the setup', async () => {
-    const start = await get(`${stack.webhookUrl}/oauth/start`)
+    await stack.pool.call('register', { webhookUrl: stack.webhookUrl })
+    const start = await get(loggedLink())
     const consent = await get(start.headers.get('location')!)
     expect(consent.status).toBe(302)
     const back = new URL(consent.headers.get('location')!)
@@ -170,9 +210,9 @@ describe('OAuth without cURL', () => {
     expect((await stack.pool.call('register', { webhookUrl: stack.webhookUrl })).status).toBe(200)
     expect((await zoho.state()).webhooks).toHaveLength(1)
 
-    // A code is single use: replaying the redirect fails cleanly and keeps the stored token.
+    // A redirect is single use: replaying it fails cleanly and keeps the stored token.
     const replay = await get(back.toString())
-    expect(replay.status).toBe(502)
+    expect(replay.status).toBe(400)
     expect(integrationState('oauth')!.refreshToken).toBe(oauth.refreshToken)
   })
 

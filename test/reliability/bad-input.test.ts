@@ -14,8 +14,8 @@ let chatId: string
 let files: Awaited<ReturnType<typeof startFileHost>>
 
 beforeAll(async () => {
+  files = await startFileHost() // before the stack: its integration may fetch from it
   stack = await startTracked({ bot: false, register: false, zohoSettings: { autoAssignDelayMs: 60_000 } })
-  files = await startFileHost()
   const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name: 'Bea' })
   ;({ conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', { userId, messageHistory: [] }))
   chatId = (await botClient(stack).getConversation({ id: conversationId })).conversation.tags.chatId!

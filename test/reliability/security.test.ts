@@ -78,7 +78,16 @@ describe('secrets', () => {
 
 describe('OAuth redirect', () => {
   it('a genuine state with an invalid code does not replace the credentials', async () => {
-    const start = await page('/oauth/start')
+    // A genuine state: saved without a refresh token, the configuration logs the link that hands one out.
+    const configured = stack.pool.configuration
+    stack.pool.configuration = { ...configured, refreshToken: undefined }
+    await stack.pool.call('register', { webhookUrl: stack.webhookUrl })
+    stack.pool.configuration = configured
+    const link = stack.pool
+      .output()
+      .match(/http:\/\/\S+\/oauth\/start\?link=[\w.-]+/g)!
+      .pop()!
+    const start = await fetch(link, { redirect: 'manual' })
     const state = new URL(start.headers.get('location')!).searchParams.get('state')!
     const before = JSON.stringify(oauthState() ?? null)
     const res = await page(

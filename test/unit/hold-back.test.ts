@@ -4,6 +4,8 @@ import {
   assignmentDueAt,
   BOT_API_CALL_MS,
   endDueAt,
+  EVENT_HOLD_AFTER_LINK_MS,
+  EVENT_HOLD_AFTER_RETURN_MS,
   HOLD_AFTER_LINK_MS,
   HOLD_AFTER_RETURN_MS,
   operatorMessageDueAt,
@@ -26,9 +28,24 @@ describe('when the plugin accepts what the integration sends', () => {
     expect(BOT_API_CALL_MS).toBe(1000)
     expect(HOLD_AFTER_RETURN_MS).toBe(4000)
     expect(HOLD_AFTER_LINK_MS).toBe(1000)
-    expect(AGENT_SETTLE_MS).toBe(4000)
+    expect(EVENT_HOLD_AFTER_RETURN_MS).toBe(5000)
+    expect(EVENT_HOLD_AFTER_LINK_MS).toBe(2000)
+    expect(AGENT_SETTLE_MS).toBe(5000)
     expect(readAt(10_000 + HOLD_AFTER_RETURN_MS)).toBeGreaterThan(activeAt(10_000))
     expect(readAt(10_000 + HOLD_AFTER_RETURN_MS - L)).toBe(activeAt(10_000)) // without the margin: at the edge
+  })
+
+  it('an event reads the session in its first call, so it waits one call longer than a message', () => {
+    const eventReadAt = (dueAt: number) => dueAt + L
+    expect(eventReadAt(10_000 + EVENT_HOLD_AFTER_RETURN_MS)).toBeGreaterThan(activeAt(10_000))
+    expect(eventReadAt(10_000 + EVENT_HOLD_AFTER_RETURN_MS - L)).toBe(activeAt(10_000))
+  })
+
+  it("an operator's first message is read (its first call) after hitlAssigned stored the agent (that event's 5th)", () => {
+    const agentStoredAt = (assignedDueAt: number) => assignedDueAt + 5 * L
+    const agentReadAt = (messageDueAt: number) => messageDueAt + L
+    expect(agentReadAt(20_000 + AGENT_SETTLE_MS)).toBeGreaterThan(agentStoredAt(20_000))
+    expect(agentReadAt(20_000 + AGENT_SETTLE_MS - L)).toBe(agentStoredAt(20_000)) // without the margin: at the edge
   })
 
   it('nothing before startHitl returned; after it, the bound from the return', () => {
@@ -51,7 +68,7 @@ describe('when the plugin accepts what the integration sends', () => {
   it('keeps two assignments in order: a quick transfer is due after the first assignment', () => {
     const tags = { handedOverAt: '10000', 'hitl#upstream': 'conv_up', assignmentDueAt: '14000' }
     expect(assignmentDueAt(tags, 10_500)).toBe(14_000 + ORDER_GAP_MS)
-    expect(assignmentDueAt({ handedOverAt: '10000' }, 10_500)).toBe(14_000)
+    expect(assignmentDueAt({ handedOverAt: '10000' }, 10_500)).toBe(10_000 + EVENT_HOLD_AFTER_RETURN_MS)
   })
 
   it("an operator's message waits until the plugin could store that operator, unless it already did", () => {

@@ -10,7 +10,8 @@ import { textToSend } from './texts'
  */
 export async function assignAgent(
   props: Props,
-  session: { downstreamId: string; upstream: Conversation; config: HitlConfig },
+  /** The upstream conversation, or its id (then it is read in parallel with the writes, only for the look-alike). */
+  session: { downstreamId: string; upstream: Conversation | string; config: HitlConfig },
   agentUserId: string
 ) {
   const api = apiOf(props)
@@ -19,16 +20,20 @@ export async function assignAgent(
     .then((r) => r.user)
     .catch(() => undefined)
   const name = agentName(agent)
+  const { upstream } = session
+  const upstreamId = typeof upstream === 'string' ? upstream : upstream.id
+  const upstreamConversation = async () =>
+    typeof upstream === 'string' ? (await api.getConversation({ id: upstream })).conversation : upstream
   await Promise.all([
     say(
       api,
       props.ctx.botId,
-      session.upstream.id,
+      upstreamId,
       textToSend(session.config.onHumanAgentAssignedMessage, 'onHumanAgentAssignedMessage')
     ),
     setHumanAgent(api, session.downstreamId, agentUserId, name),
-    setHumanAgent(api, session.upstream.id, agentUserId, name),
-    agent ? lookAlikeUser(props, session.upstream, agent, session.config) : undefined,
+    setHumanAgent(api, upstreamId, agentUserId, name),
+    agent ? upstreamConversation().then((c) => lookAlikeUser(props, c, agent, session.config)) : undefined,
   ])
 }
 

@@ -10,11 +10,14 @@ import { textToSend } from './texts'
 type Event = { type: string; conversationId?: string; userId?: string; payload: Record<string, unknown> }
 const STOP = { stop: true } as const
 
-/** The active session of a hitl conversation, or none (then the event is dropped for good). */
+/**
+ * The active session of a hitl conversation, or none (then the event is dropped for good). As the plugin does, the
+ * session state is read first (the event's first call), then the conversation.
+ */
 async function activeSession(props: Props, downstreamId: string) {
   const api = apiOf(props)
+  if (!(await isHitlActive(api, downstreamId))) return undefined
   const { conversation: downstream } = await api.getConversation({ id: downstreamId })
-  if (!(await isHitlActive(api, downstream.id))) return undefined
   const upstreamId = downstream.tags[TAG.upstream]
   if (!upstreamId) return undefined
   return { downstream, upstreamId }
@@ -28,9 +31,14 @@ export async function onHitlAssigned(props: Props & { data: Event }) {
     props.logger.info(`dropped hitlAssigned for ${conversationId}: no active session`)
     return STOP
   }
-  const { conversation: upstream } = await apiOf(props).getConversation({ id: session.upstreamId })
-  const config = await retrieveSessionConfig(props, upstream.id)
-  await assignAgent(props, { downstreamId: session.downstream.id, upstream, config }, String(userId))
+  // The plugin's calls: state, conversation, session config, agent user, then the writes side by side (the 5th call).
+  // The upstream conversation is read only inside the look-alike branch, in parallel with the writes.
+  const config = await retrieveSessionConfig(props, session.upstreamId)
+  await assignAgent(
+    props,
+    { downstreamId: session.downstream.id, upstream: session.upstreamId, config },
+    String(userId)
+  )
   return STOP
 }
 
