@@ -44,8 +44,8 @@ export function sanityProblems(r: Results): string[] {
   }
   if (r.foreign) {
     // The key cache's read (once per instance and minute) rides on the first deliveries: a little over 1.
-    const { first, repeated, repeatAfterMs } = r.foreign
-    const floor = BOTPRESS_FLOOR_FOREIGN.repeated(repeatAfterMs)
+    const { first, repeated, repeatAfterMs, chats } = r.foreign
+    const floor = BOTPRESS_FLOOR_FOREIGN.repeated(repeatAfterMs, chats, repeated.deliveries)
     check(
       first.perDelivery <= 1.1,
       `${first.perDelivery.toFixed(2)} Botpress calls per first foreign delivery (floor 1)`
