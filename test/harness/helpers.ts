@@ -27,6 +27,27 @@ export async function actionOk<T = Record<string, unknown>>(
   return r.output as T
 }
 
+/**
+ * A SalesIQ chat opened the way the plugin opens one (createUser, then startHitl, over the integration protocol):
+ * the Botpress user, the hitl conversation, and the chat ids startHitl tagged it with.
+ */
+export async function openChat(stack: Stack, name: string) {
+  const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name })
+  const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', {
+    userId,
+    messageHistory: [],
+  })
+  const returnedAt = Date.now()
+  const { conversation } = await botClient(stack).getConversation({ id: conversationId })
+  return {
+    userId,
+    conversationId,
+    chatId: conversation.tags.chatId!,
+    visitorChatId: conversation.tags.visitorChatId!,
+    returnedAt,
+  }
+}
+
 /** What Botpress sends when the bot writes in the hitl conversation (message_created). */
 export async function botWrites(stack: Stack, conversationId: string, type: string, payload: Record<string, unknown>) {
   const bp = botClient(stack)

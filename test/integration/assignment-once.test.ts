@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStack, type Stack } from '../../sandbox/stack'
 import { ZohoEmulatorClient } from '../../sandbox/zoho/client'
-import { actionOk, botClient, waitFor } from '../harness/helpers'
+import { botClient, openChat, waitFor } from '../harness/helpers'
 
 /**
  * The HITL plugin announces "A human agent has joined" for every hitlAssigned and makes the author of an agent message
@@ -22,16 +22,6 @@ const bot = () => stack.botpress.dump().bots[stack.identity.botId]!
 const assignedEvents = (conversationId: string) =>
   bot().events.filter((e) => e.conversationId === conversationId && e.type === 'hitlAssigned')
 
-async function openChat(name: string) {
-  const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name })
-  const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', {
-    userId,
-    messageHistory: [],
-  })
-  const chatId = bot().conversations.find((c) => c.id === conversationId)!.tags.chatId!
-  return { conversationId, chatId }
-}
-
 const answered = (event: string, chatId: string) =>
   waitFor(`${event} answered`, async () => {
     const list = (await zoho.deliveries({ event, entityId: chatId })).filter((d) => d.status !== null)
@@ -40,7 +30,7 @@ const answered = (event: string, chatId: string) =>
 
 describe('one hitlAssigned per real change of operator', () => {
   it('a transfer SalesIQ reports twice (transfer.accepted and attender.updated) is announced once', async () => {
-    const chat = await openChat('Tilda')
+    const chat = await openChat(stack, 'Tilda')
     await zoho.accept(chat.chatId, stack.zoho.ids.availableOperatorId)
     await waitFor('first hitlAssigned', async () => assignedEvents(chat.conversationId).length === 1)
     const other = await zoho.addOperator({ firstName: 'Theo', lastName: 'Twice', status: 'available' })
@@ -60,7 +50,7 @@ describe('one hitlAssigned per real change of operator', () => {
   })
 
   it('the second report of the same move, 1 ms later, announces nothing (signed delivery crafted by the test)', async () => {
-    const chat = await openChat('Wanda')
+    const chat = await openChat(stack, 'Wanda')
     await zoho.accept(chat.chatId, stack.zoho.ids.availableOperatorId)
     await waitFor('hitlAssigned', async () => assignedEvents(chat.conversationId).length === 1)
     const own = generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -100,7 +90,7 @@ describe('one hitlAssigned per real change of operator', () => {
   })
 
   it('the same assignment redelivered, even to both instances at once, is announced once', async () => {
-    const chat = await openChat('Ugo')
+    const chat = await openChat(stack, 'Ugo')
     await zoho.addWebhookFault({ action: 'duplicate', event: 'conversation.attender.updated', count: 1 })
     await zoho.accept(chat.chatId, stack.zoho.ids.availableOperatorId)
     await waitFor('both copies answered', async () => {
@@ -111,7 +101,7 @@ describe('one hitlAssigned per real change of operator', () => {
   })
 
   it("an operator's message whose assignment was not delivered yet: hitlAssigned first, the message due after it", async () => {
-    const chat = await openChat('Vic')
+    const chat = await openChat(stack, 'Vic')
     // SalesIQ failed to deliver the assignment (it redelivers much later): the reply arrives first.
     await zoho.addWebhookFault({ action: 'delay', delayMs: 30_000, event: 'conversation.attender.updated', count: 1 })
     await zoho.accept(chat.chatId, stack.zoho.ids.availableOperatorId)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startStack, type Stack } from '../../sandbox/stack'
 import { ZohoEmulatorClient } from '../../sandbox/zoho/client'
-import { actionOk, waitFor } from '../harness/helpers'
+import { openChat, waitFor } from '../harness/helpers'
 
 /**
  * `conversation.rated` → the integration's `chatRated` event, through the real path (signed deliveries from the Zoho
@@ -37,12 +37,7 @@ const answered = (event: string, chatId: string, count = 1) =>
 
 /** A chat startHitl opened, taken by the operator and ended: what a visitor rates. */
 async function endedChat(name: string) {
-  const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name })
-  const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', {
-    userId,
-    messageHistory: [],
-  })
-  const chatId = bot().conversations.find((c) => c.id === conversationId)!.tags.chatId!
+  const { userId, conversationId, chatId } = await openChat(stack, name)
   await zoho.accept(chatId, operatorId())
   await zoho.complete(chatId)
   await answered('conversation.completed', chatId)

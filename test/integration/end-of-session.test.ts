@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startStack, type Stack } from '../../sandbox/stack'
 import { ZohoEmulatorClient } from '../../sandbox/zoho/client'
-import { actionOk, botClient, waitFor } from '../harness/helpers'
+import { botClient, openChat, waitFor } from '../harness/helpers'
 
 /**
  * The end of a session as the HITL plugin needs it: the plugin speaks to the visitor, so the integration posts nothing
@@ -27,18 +27,8 @@ const bot = () => stack.botpress.dump().bots[stack.identity.botId]!
 const eventsOf = (conversationId: string) => bot().events.filter((e) => e.conversationId === conversationId)
 const messagesOf = (conversationId: string) => bot().messages.filter((m) => m.conversationId === conversationId)
 
-async function openChat(name: string) {
-  const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name })
-  const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', {
-    userId,
-    messageHistory: [],
-  })
-  const chatId = bot().conversations.find((c) => c.id === conversationId)!.tags.chatId!
-  return { conversationId, chatId }
-}
-
 async function assignedChat(name: string) {
-  const chat = await openChat(name)
+  const chat = await openChat(stack, name)
   await zoho.accept(chat.chatId, stack.zoho.ids.availableOperatorId)
   const assigned = await waitFor('hitlAssigned', async () =>
     eventsOf(chat.conversationId).find((e) => e.type === 'hitlAssigned')
@@ -57,7 +47,7 @@ const stopped = (conversationId: string) =>
 describe('a missed chat', () => {
   it('chatMissed (with how long the visitor waited), then hitlStopped; nothing posted, even with a text configured', async () => {
     stack.pool.configuration = { ...base, missedChatMessage: 'Nobody is here, sorry!' }
-    const chat = await openChat('Mona')
+    const chat = await openChat(stack, 'Mona')
     await new Promise((r) => setTimeout(r, 1100))
     await zoho.miss(chat.chatId)
     await stopped(chat.conversationId)
@@ -114,7 +104,7 @@ describe('the operator ends the chat', () => {
 
   it('the opt-in text is not posted on a chat nobody was assigned to', async () => {
     stack.pool.configuration = { ...base, chatEndedMessage: 'Thanks for chatting with Acme!' }
-    const chat = await openChat('Quinn')
+    const chat = await openChat(stack, 'Quinn')
     await zoho.complete(chat.chatId)
     await stopped(chat.conversationId)
     expect(messagesOf(chat.conversationId)).toHaveLength(0)
@@ -130,7 +120,7 @@ describe('the notice user', () => {
     const notice = bot().users.find((u) => u.tags.noticeUser)!
     expect(notice.name).toBe('Zoho SalesIQ')
 
-    const chat = await openChat('Sam')
+    const chat = await openChat(stack, 'Sam')
     // A signed delivery whose operator id is the one earlier versions gave the notice user ("system").
     const own = generateKeyPairSync('rsa', { modulusLength: 2048 })
     stack.pool.configuration = {

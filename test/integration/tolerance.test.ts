@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startStack, type Stack } from '../../sandbox/stack'
 import { ZohoEmulatorClient } from '../../sandbox/zoho/client'
-import { action, actionOk, waitFor } from '../harness/helpers'
+import { action, openChat, waitFor } from '../harness/helpers'
 
 /**
  * The variants no real sample settles (reference A2, A4, A8; issue #15): the Zoho emulator plays each one, the built
@@ -47,12 +47,7 @@ const eventsOf = (conversationId: string, type: string) =>
   bot().events.filter((e) => e.conversationId === conversationId && e.type === type)
 
 async function assignedChat(name: string) {
-  const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name })
-  const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', {
-    userId,
-    messageHistory: [],
-  })
-  const chatId = bot().conversations.find((c) => c.id === conversationId)!.tags.chatId!
+  const { conversationId, chatId } = await openChat(stack, name)
   await zoho.accept(chatId, stack.zoho.ids.availableOperatorId)
   await waitFor('hitlAssigned', async () => eventsOf(conversationId, 'hitlAssigned').length > 0)
   return { conversationId, chatId }

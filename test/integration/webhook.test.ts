@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startStack, type Stack } from '../../sandbox/stack'
 import { ZohoEmulatorClient } from '../../sandbox/zoho/client'
-import { actionOk, botClient, waitFor } from '../harness/helpers'
+import { actionOk, botClient, openChat, waitFor } from '../harness/helpers'
 
 /**
  * SalesIQ → Botpress, through the real path: the Zoho emulator delivers signed webhooks to the public webhook URL,
@@ -50,16 +50,6 @@ const counts = () => {
 }
 const operatorId = () => stack.zoho.ids.availableOperatorId
 
-async function openChat(name: string) {
-  const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name })
-  const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', {
-    userId,
-    messageHistory: [],
-  })
-  const chatId = bot().conversations.find((c) => c.id === conversationId)!.tags.chatId!
-  return { userId, conversationId, chatId }
-}
-
 const delivered = (event: string, chatId: string, count = 1) =>
   waitFor(`${count} answered ${event} for ${chatId}`, async () => {
     const list = (await zoho.deliveries({ event, entityId: chatId })).filter((d) => d.status !== null)
@@ -77,7 +67,7 @@ async function pluginStoresAgent(conversationId: string, agentUserId: string) {
 }
 
 async function assignedChat(name: string) {
-  const chat = await openChat(name)
+  const chat = await openChat(stack, name)
   await zoho.accept(chat.chatId, operatorId())
   const [assigned] = await waitFor(
     'hitlAssigned',
@@ -141,7 +131,7 @@ describe('authentication', () => {
 
 describe('assignment', () => {
   it('attender.updated: the operator becomes a Botpress user of its own and hitlAssigned fires with it', async () => {
-    const chat = await openChat('Alice')
+    const chat = await openChat(stack, 'Alice')
     await zoho.accept(chat.chatId, operatorId())
     await waitFor('hitlAssigned', async () => eventsOf(chat.conversationId, 'hitlAssigned')[0])
     const user = operatorUser(operatorId())!

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import { once } from 'node:events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { callIntegration } from '../../sandbox/runtime/protocol'
-import { actionOk, allowPrivateFetch, botClient, botWrites, waitFor, zoho } from '../harness/helpers'
+import { allowPrivateFetch, botClient, botWrites, openChat, waitFor, zoho } from '../harness/helpers'
 import { record } from './support/matrix'
 import { scale } from './support/profile'
 import {
@@ -104,13 +104,8 @@ afterAll(async () => {
 })
 
 async function session(name: string) {
-  const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name })
-  const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', {
-    userId,
-    messageHistory: [],
-  })
-  const { conversation } = await botClient(stack).getConversation({ id: conversationId })
-  return { conversationId, chatId: conversation.tags.chatId!, visitorChatId: conversation.tags.visitorChatId! }
+  const { conversationId, chatId, visitorChatId } = await openChat(stack, name)
+  return { conversationId, chatId, visitorChatId }
 }
 
 const operatorSaw = async (chatId: string) =>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ZohoEmulatorClient } from '../../sandbox/zoho/client'
-import { actionOk, waitFor } from '../harness/helpers'
+import { openChat, waitFor } from '../harness/helpers'
 import { record } from './support/matrix'
 import { closeAndScan, startTracked, type Tracked } from './support/tracked-stack'
 
@@ -22,12 +22,7 @@ const bot = () => stack.botpress.dump().bots[stack.identity.botId]!
 const messagesOf = (conversationId: string) => bot().messages.filter((m) => m.conversationId === conversationId)
 
 async function assignedChat(name: string) {
-  const { userId } = await actionOk<{ userId: string }>(stack, 'createUser', { name })
-  const { conversationId } = await actionOk<{ conversationId: string }>(stack, 'startHitl', {
-    userId,
-    messageHistory: [],
-  })
-  const chatId = bot().conversations.find((c) => c.id === conversationId)!.tags.chatId!
+  const { conversationId, chatId } = await openChat(stack, name)
   await zoho.accept(chatId, stack.zoho.ids.availableOperatorId)
   await waitFor('hitlAssigned', async () =>
     bot().events.some((e) => e.conversationId === conversationId && e.type === 'hitlAssigned')
