@@ -26,6 +26,15 @@ export const conversationTags = {
     title: 'Handed over at',
     description: 'Epoch ms when startHitl returned the conversation to the plugin',
   },
+  pluginLinkedAt: {
+    title: 'Plugin linked at',
+    description:
+      "Epoch ms when the HITL plugin linked this conversation (hitl#upstream): measures the bot's API latency",
+  },
+  earlyAssignment: {
+    title: 'Early assignment',
+    description: '<operator id>@<epoch ms>: a webhook holding an assignment made before startHitl returned',
+  },
   operatorId: { title: 'Current operator ID', description: 'SalesIQ operator currently assigned' },
   assignedAt: { title: 'Assigned at', description: 'SalesIQ event_time of the latest assignment handled' },
   endedAt: {

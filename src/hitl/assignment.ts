@@ -1,6 +1,6 @@
 import type * as bp from '.botpress'
 import { withConversationLock } from '../state/conversation-lock'
-import { assignmentDueAt, scheduleFor } from './hold-back'
+import { assignmentDueAt, observedTags, scheduleFor } from './hold-back'
 import { operatorUserId, type Operator } from './operators'
 
 export type Assignment = { operator: Operator; eventTime: number }
@@ -32,7 +32,8 @@ export async function announceAssignment(
   if (conversation.tags.operatorId === operator.id) return { outcome: 'same operator', tags: conversation.tags }
 
   const announced = await withConversationLock(client, conversation.id, async (): Promise<Announced> => {
-    const { tags } = (await client.getConversation({ id: conversation.id })).conversation
+    const fresh = (await client.getConversation({ id: conversation.id })).conversation
+    const tags = observedTags(fresh)
     if (tags.operatorId === operator.id) return { outcome: 'same operator', tags }
     if (eventTime < Number(tags.assignedAt ?? 0)) return { outcome: 'stale', tags }
     const userId = await operatorUserId(props, operator)
@@ -45,7 +46,13 @@ export async function announceAssignment(
       conversationId: conversation.id,
       ...scheduleFor(dueAt, now),
     })
-    const update = { operatorId: operator.id, assignedAt: String(eventTime), assignmentDueAt: String(dueAt) }
+    const update = {
+      operatorId: operator.id,
+      assignedAt: String(eventTime),
+      assignmentDueAt: String(dueAt),
+      // Kept before this write moves updatedAt: later deliveries time themselves by the same measure.
+      ...(tags.pluginLinkedAt && !fresh.tags.pluginLinkedAt ? { pluginLinkedAt: tags.pluginLinkedAt } : {}),
+    }
     await client.updateConversation({ id: conversation.id, tags: update })
     return { outcome: 'announced', tags: { ...tags, ...update } }
   })

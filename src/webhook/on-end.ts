@@ -1,7 +1,8 @@
 import type * as bp from '.botpress'
 import { LEGACY_DEFAULT_TEXTS } from '../definitions/configuration'
 import { claimEnd } from '../hitl/end'
-import { endDueAt, scheduleFor } from '../hitl/hold-back'
+import { heldUntil } from '../hitl/held-messages'
+import { endDueAt, orderGapMs, scheduleFor } from '../hitl/hold-back'
 import { noticeUserId } from '../hitl/operators'
 import type { Delivery } from '../zoho/webhook-payload'
 import { catchUpOperatorReplies } from './catch-up-replies'
@@ -28,10 +29,14 @@ export async function onEnd(
     await catchUpOperatorReplies(props, delivery, conversation)
   }
 
-  // Due after whatever is still held back (an early operator message, hitlAssigned), or the plugin would drop it.
+  // Due after whatever is still held back (an early operator message, hitlAssigned), or the plugin would drop it;
+  // an opt-in notice comes first, one order gap before hitlStopped (at the same moment the plugin may drop it).
+  const held = await heldUntil(props.client, conversation.id)
   const now = Date.now()
-  const when = scheduleFor(endDueAt(conversation.tags, now), now)
-  await postOptInNotice(props, conversation, delivery, by, when)
+  let dueAt = endDueAt(conversation.tags, now, held)
+  if (await postOptInNotice(props, conversation, delivery, by, scheduleFor(dueAt, now)))
+    dueAt += orderGapMs(conversation.tags)
+  const when = scheduleFor(dueAt, now)
   if (by === 'missed') {
     const waitedSeconds = waitedSecondsOf(delivery, conversation)
     await props.client.createEvent({
@@ -67,10 +72,10 @@ async function postOptInNotice(
   delivery: Delivery,
   by: 'completed' | 'missed',
   when: ReturnType<typeof scheduleFor>
-) {
+): Promise<boolean> {
   const config = props.ctx.configuration
   const text = optInText(by === 'missed' ? config.missedChatMessage : config.chatEndedMessage)
-  if (!text || !conversation.tags.operatorId) return
+  if (!text || !conversation.tags.operatorId) return false
   await props.client.getOrCreateMessage({
     type: 'text',
     payload: { text },
@@ -80,6 +85,7 @@ async function postOptInNotice(
     discriminateByTags: ['zohoEventKey'],
     ...when,
   } as Parameters<bp.Client['getOrCreateMessage']>[0])
+  return true
 }
 
 export function optInText(value: string | undefined): string | undefined {

@@ -1,13 +1,14 @@
 import type * as bp from '.botpress'
 import { announceAssignment } from '../hitl/assignment'
 import { createHeldOnce, isHeld } from '../hitl/held-messages'
-import { endDueAt, operatorMessageDueAt, scheduleFor } from '../hitl/hold-back'
+import { holdBackEndsBy, operatorMessageDueAt, scheduleFor } from '../hitl/hold-back'
 import { operatorUserId } from '../hitl/operators'
 import { messageOf, newOwner, type Attachment, type Delivery } from '../zoho/webhook-payload'
-import { findHitlConversation, waitForHandover } from './find-conversation'
+import { findHitlConversation } from './find-conversation'
 import { messageDigest } from './message-digest'
 import { relayAttachment, type OutgoingMessage } from './operator-attachment'
 import { logUnreadableShape, UNREADABLE_NOTICE } from './unreadable-message'
+import { DELIVERY_WAIT_MS, waitForHandover, waitForPluginLink } from './wait-for-plugin'
 
 /**
  * One delivery makes at most this many files (SalesIQ gives up after 5 s; 2 000 attachments once took 5.9 s):
@@ -26,6 +27,7 @@ export async function onOperatorMessage(
   delivery: Delivery,
   opts: { catchUp?: boolean } = {}
 ): Promise<string> {
+  const started = Date.now()
   const message = messageOf(delivery.entity)
   if (!message) return 'no message in the payload'
   const senderType = message.sender?.type?.toLowerCase()
@@ -34,9 +36,11 @@ export async function onOperatorMessage(
 
   const found = await findHitlConversation(props, delivery)
   if (!found) return 'chat not opened by this integration'
-  // An answer while startHitl is still running cannot be timed yet: wait (briefly) for the hand-over. A foreign chat
-  // has no conversation, so it never waits (nor costs more than the one lookup).
+  // An answer while startHitl is still running cannot be timed yet: wait (briefly) for the hand-over, then for the
+  // plugin's link, which tells how long the plugin still needs (hold-back.ts). A foreign chat has no conversation, so
+  // it never waits (nor costs more than the one lookup).
   let conversation = await waitForHandover(props.client, found)
+  if (!opts.catchUp) conversation = await waitForPluginLink(props.client, conversation, started + DELIVERY_WAIT_MS)
 
   const operator =
     message.sender ??
@@ -103,7 +107,7 @@ export async function onOperatorMessage(
   // Botpress may store a scheduled message only when due, so while anything can still be held back the keys of held
   // messages are checked too (held-messages.ts); afterwards getOrCreateMessage alone is the idempotency.
   const held = dueAt > now
-  const mayBeHeld = held || endDueAt(conversation.tags, now) > now
+  const mayBeHeld = held || holdBackEndsBy(conversation.tags) > now
   let relayed = 0
   for (const { key, message: m } of outgoing) {
     const create = () =>

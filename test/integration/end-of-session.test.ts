@@ -1,5 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { CALL_MARGIN_MS } from '../../src/hitl/hold-back'
 import { startStack, type Stack } from '../../sandbox/stack'
 import { ZohoEmulatorClient } from '../../sandbox/zoho/client'
 import { botClient, openChat, waitFor } from '../harness/helpers'
@@ -81,11 +82,16 @@ describe('the operator ends the chat', () => {
     stack.pool.configuration = { ...base, chatEndedMessage: 'Thanks for chatting with Acme!' }
     const chat = await assignedChat('Pia')
     const order: string[] = []
+    const at: Record<string, number> = {}
     const onMessage = (e: { message: { conversationId: string } }) => {
-      if (e.message.conversationId === chat.conversationId) order.push('message')
+      if (e.message.conversationId !== chat.conversationId) return
+      order.push('message')
+      at.message ??= Date.now()
     }
     const onDue = (e: { event: { conversationId?: string; type: string } }) => {
-      if (e.event.conversationId === chat.conversationId) order.push(e.event.type)
+      if (e.event.conversationId !== chat.conversationId) return
+      order.push(e.event.type)
+      at[e.event.type] ??= Date.now()
     }
     stack.botpress.events.on('message.created', onMessage)
     stack.botpress.events.on('event.due', onDue)
@@ -94,6 +100,8 @@ describe('the operator ends the chat', () => {
     stack.botpress.events.off('message.created', onMessage)
     stack.botpress.events.off('event.due', onDue)
     expect(order.filter((o) => o !== 'hitlAssigned')).toEqual(['message', 'hitlStopped'])
+    // One call of the plugin apart, at least: at the same moment the plugin may end the session first and drop it.
+    expect(at.hitlStopped! - at.message!).toBeGreaterThanOrEqual(CALL_MARGIN_MS - 10)
     const [notice, ...rest] = messagesOf(chat.conversationId)
     expect(rest).toHaveLength(0)
     expect(notice!.payload).toEqual({ text: 'Thanks for chatting with Acme!' })

@@ -1,0 +1,58 @@
+import type * as bp from '.botpress'
+import { linkWorthWaitingFor, observedTags } from '../hitl/hold-back'
+import type { HitlConversation } from './find-conversation'
+
+/**
+ * SalesIQ allows 5 s per delivery: a delivery waits at most this long in all (for the hand-over, then for the
+ * plugin's link), and what is left is enough for the rest of the work.
+ */
+export const DELIVERY_WAIT_MS = 3500
+/** Of which for startHitl's hand-over at most (it is then only sending the transcript). */
+export const HANDOVER_WAIT_MS = 2500
+/** Looking again soon first: at low latency the plugin links within milliseconds of startHitl's return. */
+const POLL_MS = [25, 50, 100, 200]
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const pollDelay = (attempt: number) => POLL_MS[Math.min(attempt, POLL_MS.length - 1)]!
+
+async function look(client: bp.Client, id: string): Promise<HitlConversation> {
+  const { conversation } = await client.getConversation({ id })
+  return { ...conversation, tags: observedTags(conversation) }
+}
+
+/**
+ * The conversation once startHitl has handed it over (`handedOverAt`), looking again for at most HANDOVER_WAIT_MS.
+ * Still not handed over: an error, so the webhook answers 5xx and SalesIQ redelivers later, when the delivery can be
+ * timed (nothing is lost).
+ */
+export async function waitForHandover(client: bp.Client, conversation: HitlConversation): Promise<HitlConversation> {
+  const deadline = Date.now() + HANDOVER_WAIT_MS
+  let current = conversation
+  for (let attempt = 0; !current.tags.handedOverAt; attempt++) {
+    if (Date.now() > deadline)
+      throw new Error(`conversation ${conversation.id} is not handed over to the bot yet (startHitl still running)`)
+    await sleep(pollDelay(attempt))
+    current = await look(client, conversation.id)
+  }
+  return current
+}
+
+/**
+ * The conversation once the plugin has linked it (`hitl#upstream`), which measures how fast the bot's calls are
+ * (hold-back.ts): what this delivery makes is then due as early as that allows, instead of after the slowest calls.
+ * Looks again until `deadline` at most, and not once the hold-back is over anyway; never fails (without the link,
+ * the hold-back counts the slowest calls).
+ */
+export async function waitForPluginLink(
+  client: bp.Client,
+  conversation: HitlConversation,
+  deadline: number
+): Promise<HitlConversation> {
+  let current = { ...conversation, tags: observedTags(conversation) }
+  for (let attempt = 0; linkWorthWaitingFor(current.tags) && Date.now() + pollDelay(attempt) < deadline; attempt++) {
+    await sleep(pollDelay(attempt))
+    const seen = await look(client, conversation.id).catch(() => undefined)
+    if (seen) current = seen
+  }
+  return current
+}
