@@ -101,6 +101,16 @@ export const states = {
         .describe('Outcome of the last setup, shown on the OAuth page'),
     }),
   },
+  earlyAssignment: {
+    type: 'user',
+    // An assignment delivery that came before startHitl returned, waiting for it (src/hitl/early-assignment.ts):
+    // startHitl's read-back of the chat's operator then leaves the announcement to it.
+    schema: z.object({
+      chatId: z.string().title('SalesIQ chat').describe('The chat whose assignment is waiting'),
+      operatorId: z.string().title('Operator').describe('The operator it assigns'),
+      at: z.number().title('Claimed at').describe('Epoch ms when the delivery started waiting'),
+    }),
+  },
   heldMessages: {
     type: 'conversation',
     // Operator messages scheduled for later (hold-back.ts) and not yet due: a scheduled message may not exist (nor be

@@ -31,10 +31,6 @@ export const conversationTags = {
     description:
       "Epoch ms when the HITL plugin linked this conversation (hitl#upstream): measures the bot's API latency",
   },
-  earlyAssignment: {
-    title: 'Early assignment',
-    description: '<operator id>@<epoch ms>: a webhook holding an assignment made before startHitl returned',
-  },
   operatorId: { title: 'Current operator ID', description: 'SalesIQ operator currently assigned' },
   assignedAt: { title: 'Assigned at', description: 'SalesIQ event_time of the latest assignment handled' },
   endedAt: {

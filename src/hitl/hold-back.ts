@@ -130,9 +130,21 @@ export function pluginReadyAt(tags: Tags, now = Date.now(), hold: Hold = MESSAGE
 /** The same for hitlAssigned / hitlStopped (they read the session one call earlier than a message). */
 export const eventReadyAt = (tags: Tags, now = Date.now()) => pluginReadyAt(tags, now, EVENT)
 
-/** While nothing of the plugin is seen, whether a wait for its link could still shorten the hold-back. */
-export const linkWorthWaitingFor = (tags: Tags, now = Date.now()) =>
-  !tags['hitl#upstream'] && !tags['hitl#humanAgentId'] && (eventReadyAt(tags, now) ?? Infinity) > now
+/** The plugin's link comes in its 2nd call after the return at the latest (its versions, above). */
+const CALLS_RETURN_TO_LINK_AT_MOST = 2
+
+/**
+ * While nothing of the plugin is seen, whether a wait for its link could still shorten the hold-back: not once the
+ * hold-back is over anyway, nor once even the slowest plugin would have linked (then the consumer is not one that
+ * links, or slower than covered: the slowest calls are counted).
+ */
+export function linkWorthWaitingFor(tags: Tags, now = Date.now()): boolean {
+  if (tags['hitl#upstream'] || tags['hitl#humanAgentId']) return false
+  const handedOverAt = epoch(tags.handedOverAt)
+  if (!handedOverAt) return false
+  const linkedBy = handedOverAt + (CALLS_RETURN_TO_LINK_AT_MOST + MARGIN_CALLS) * SLOWEST_CALL_MS
+  return now < linkedBy && (eventReadyAt(tags, now) ?? Infinity) > now
+}
 
 /** hitlAssigned: once the plugin is ready, and after the previous assignment (a quick transfer keeps its order). */
 export function assignmentDueAt(tags: Tags, now = Date.now()): number | undefined {

@@ -8,7 +8,7 @@ import { realEmail } from './email'
 import type { SalesIQClient } from '../zoho/salesiq'
 import { MARKER_INTEGRATION, MARKER_USER } from '../webhook/orphan-chat'
 import { assignedAlready } from './assigned-already'
-import { HANDOVER_WAIT_MS } from '../webhook/wait-for-plugin'
+import { earlyAssignmentWaits } from './early-assignment'
 import { questionFrom, renderTranscript, sincePreviousSession, type HistoryMessage } from './transcript'
 
 type Props = bp.ActionProps['startHitl']
@@ -67,10 +67,11 @@ export const startHitl = async (props: Props): Promise<{ conversationId: string 
     throw err
   }
 
+  const mappedAt = Date.now()
   await sendTranscript(props, salesiq, opened.chatId, input.messageHistory as HistoryMessage[], name)
   // The hand-over is tagged first and the chat's operator is read back from SalesIQ after: an assignment webhook
   // that looked before the tag (and kept nothing, see on-assignment) reports an assignment made before this read, so
-  // the read sees it; one that looks after the tag, or that waits for it (`earlyAssignment`), announces it itself
+  // the read sees it; one that looks after the tag, or that waits for it (early-assignment.ts), announces it itself
   // (announced once either way). The hold-back counts from this tag (hold-back.ts); a slow read-back moves the tag
   // to the real return.
   try {
@@ -80,8 +81,14 @@ export const startHitl = async (props: Props): Promise<{ conversationId: string 
       tags: { handedOverAt: String(taggedAt) },
     }))
     const early = await assignedAlready(props, salesiq, opened.chatId)
-    if (early && !claimedByWebhook(conversation.tags.earlyAssignment, early.operator.id))
-      await announceAssignment(props, conversation, early, Date.now())
+    const waiting =
+      early &&
+      (await earlyAssignmentWaits(client, user.id, {
+        chatId: opened.chatId,
+        operatorId: early.operator.id,
+        mappedAt,
+      }))
+    if (early && !waiting) await announceAssignment(props, conversation, early, Date.now())
     if (Date.now() - taggedAt > SLOW_READ_BACK_MS)
       ({ conversation } = await client.updateConversation({
         id: conversation.id,
@@ -95,20 +102,6 @@ export const startHitl = async (props: Props): Promise<{ conversationId: string 
   logger.forBot().info(`Opened SalesIQ chat ${opened.chatId} for user ${user.id} (conversation ${conversation.id})`)
   return { conversationId: conversation.id }
 }
-
-/**
- * Whether a webhook delivery of this very assignment is waiting for the hand-over (on-assignment.ts) and will
- * announce it once it has seen how fast the plugin is — rather than now, timed for the slowest plugin. Only while
- * that delivery surely still waits: an older claim (its delivery gave up, SalesIQ redelivers it in a minute) does not
- * count, and startHitl announces.
- */
-function claimedByWebhook(claim: string | undefined, operatorId: string, now = Date.now()): boolean {
-  const at = claim?.lastIndexOf('@') ?? -1
-  if (!claim || at < 0 || claim.slice(0, at) !== operatorId) return false
-  return now - Number(claim.slice(at + 1)) < HANDOVER_WAIT_MS - CLAIM_MARGIN_MS
-}
-/** What the claiming delivery has left, at least, to see the hand-over (it looks every ≤ 200 ms). */
-const CLAIM_MARGIN_MS = 500
 
 /**
  * A failed escalation reaches the bot's flow as the action's error (the plugin shows the visitor nothing after its

@@ -1,5 +1,6 @@
 import type * as bp from '.botpress'
 import { announceAssignment } from '../hitl/assignment'
+import { claimEarlyAssignment } from '../hitl/early-assignment'
 import { newOwner, type Delivery } from '../zoho/webhook-payload'
 import { findHitlConversation } from './find-conversation'
 import { DELIVERY_WAIT_MS, waitForHandover, waitForPluginLink } from './wait-for-plugin'
@@ -8,11 +9,11 @@ import { DELIVERY_WAIT_MS, waitForHandover, waitForPluginLink } from './wait-for
  * `attender.updated` and `transfer.accepted`: the chat's (new) operator becomes the agent (`hitlAssigned`).
  * SalesIQ may assign the moment the chat opens, before startHitl has mapped the chat or returned; the plugin drops
  * events that come that early, and the wait it needs is known only once it has linked the conversation (hold-back.ts).
- * - Not mapped yet: nothing is kept here (a foreign chat, which has no conversation, must cost nothing). startHitl
- *   tags the hand-over first and then reads the chat's operator back from SalesIQ (assigned-already.ts): this
- *   delivery reports an assignment made before that read-back, so the read-back sees it.
- * - Mapped, not handed over: this delivery says so on the conversation (`earlyAssignment`), so startHitl's read-back
- *   leaves the announcement to it, and waits for the hand-over.
+ * - Not mapped: a foreign chat keeps nothing (it must cost nothing). A chat of ours that startHitl is mapping right
+ *   now is waited for.
+ * - Before the hand-over (`handedOverAt`): startHitl tags it and then reads the chat's operator back from SalesIQ
+ *   (assigned-already.ts), so it sees this assignment too; this delivery says it is waiting (early-assignment.ts),
+ *   and startHitl leaves the announcement to it. One that gave up on the mapping leaves it to startHitl.
  * - Handed over: it waits (briefly) for the plugin's link, then announces, due when the plugin accepts it.
  * Both startHitl and a delivery may see the same operator: announced once.
  */
@@ -24,15 +25,17 @@ export async function onAssignment(props: bp.CommonHandlerProps, delivery: Deliv
     operator: { id: operator.id, name: operator.name, email: operator.email },
     eventTime: delivery.eventTime,
   }
+  const claim = (userId: string) => claimEarlyAssignment(props.client, userId, delivery.chatId, operator.id)
 
-  let conversation = await findHitlConversation(props, delivery)
+  let claimed = false
+  let conversation = await findHitlConversation(props, delivery, async (userId) => {
+    await claim(userId)
+    claimed = true
+  })
   if (!conversation) return 'chat not mapped (not ours, or startHitl reads the assignment back)'
   if (!conversation.tags.handedOverAt) {
-    const { conversation: claimed } = await props.client.updateConversation({
-      id: conversation.id,
-      tags: { earlyAssignment: `${operator.id}@${Date.now()}` },
-    })
-    conversation = await waitForHandover(props.client, claimed)
+    if (!claimed && conversation.tags.userId) await claim(conversation.tags.userId)
+    conversation = await waitForHandover(props.client, conversation)
   }
   conversation = await waitForPluginLink(props.client, conversation, started + DELIVERY_WAIT_MS)
   const { outcome } = await announceAssignment(props, conversation, assignment)

@@ -31,8 +31,11 @@ const withTimeout = <T>(promise: Promise<T>, ms: number) =>
     promise,
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`took over ${ms} ms`)), ms).unref?.()),
   ])
-/** Unmapped chats looked at: first seen (the age when SalesIQ tells none) and last looked at. */
-const checked = new Map<string, { firstSeen: number; at: number }>()
+/**
+ * Unmapped chats looked at: first seen (the age when SalesIQ tells none), last looked at, and whether it was then a
+ * young chat of ours (startHitl is mapping it right now, for that Botpress user).
+ */
+const checked = new Map<string, { firstSeen: number; at: number; openingFor?: string }>()
 
 /** The marker startHitl puts in the chat's customer_info: which integration opened it for which Botpress user. */
 export const MARKER_INTEGRATION = 'Botpress integration'
@@ -44,16 +47,17 @@ export const MARKER_USER = 'Botpress user'
  * (the process was killed between the two). Nobody could answer an orphan's operator, so it is closed, with a line
  * telling the operator why; the visitor's side already learned that the escalation failed (startHitl never returned).
  * Costs one Zoho read per chat and instance (then the chat is remembered) and no Botpress call of its own (the
- * connection's token is cached); never throws.
+ * connection's token is cached); never throws. Names the Botpress user of a young chat that carries this
+ * integration's marker: startHitl is mapping it right now, so the delivery is worth keeping (find-conversation.ts).
  */
 export async function settleUnmappedChat(
   props: bp.CommonHandlerProps,
   delivery: Pick<Delivery, 'chatId' | 'entity'>
-): Promise<void> {
+): Promise<{ openingFor: string } | undefined> {
   const { chatId } = delivery
   const now = Date.now()
   const seen = checked.get(chatId)
-  if (seen && now - seen.at < RECHECK_MS) return
+  if (seen && now - seen.at < RECHECK_MS) return seen.openingFor ? { openingFor: seen.openingFor } : undefined
   checked.set(chatId, { firstSeen: seen?.firstSeen ?? now, at: now })
   if (checked.size > CHECKED_MAX) checked.delete(checked.keys().next().value!)
   try {
@@ -68,11 +72,17 @@ export async function settleUnmappedChat(
     const entity = delivery.entity as Record<string, unknown>
     const openedAt =
       epochMs(chat.start_time ?? chat.opened_time) ?? epochMs(entity.opened_time) ?? seen?.firstSeen ?? now
-    if (now - openedAt <= UNMAPPED_GRACE_MS) return // maybe a startHitl is mapping it right now: decide later
+    const info = (chat.customer_info ?? {}) as Record<string, unknown>
+    const ours = info[MARKER_INTEGRATION] === props.ctx.integrationId
+    if (now - openedAt <= UNMAPPED_GRACE_MS) {
+      // Maybe a startHitl is mapping it right now: decide later.
+      const openingFor = ours && info[MARKER_USER] ? String(info[MARKER_USER]) : undefined
+      checked.set(chatId, { firstSeen: seen?.firstSeen ?? now, at: now, openingFor })
+      return openingFor ? { openingFor } : undefined
+    }
     rememberForeign(chatId)
     checked.delete(chatId)
-    const info = (chat.customer_info ?? {}) as Record<string, unknown>
-    if (info[MARKER_INTEGRATION] !== props.ctx.integrationId) return // a foreign chat
+    if (!ours) return // a foreign chat
     const status = chat.chat_status as { status_key?: string } | undefined
     if (status?.status_key === 'closed') return
     await salesiq

@@ -1,19 +1,15 @@
 import type * as bp from '.botpress'
 import { linkWorthWaitingFor, observedTags } from '../hitl/hold-back'
 import type { HitlConversation } from './find-conversation'
+import { lookAgainLater, pauseBefore } from './look-again'
 
 /**
- * SalesIQ allows 5 s per delivery: a delivery waits at most this long in all (for the hand-over, then for the
- * plugin's link), and what is left is enough for the rest of the work.
+ * SalesIQ allows 5 s per delivery: one waits for the plugin's link only until this long after it arrived (the wait
+ * for the hand-over may have used it up), so what is left is enough for the rest of the work.
  */
-export const DELIVERY_WAIT_MS = 3500
-/** Of which for startHitl's hand-over at most (it is then only sending the transcript). */
+export const DELIVERY_WAIT_MS = 2500
+/** For startHitl's hand-over, at most (it is then only sending the transcript). */
 export const HANDOVER_WAIT_MS = 2500
-/** Looking again soon first: at low latency the plugin links within milliseconds of startHitl's return. */
-const POLL_MS = [25, 50, 100, 200]
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const pollDelay = (attempt: number) => POLL_MS[Math.min(attempt, POLL_MS.length - 1)]!
 
 async function look(client: bp.Client, id: string): Promise<HitlConversation> {
   const { conversation } = await client.getConversation({ id })
@@ -31,7 +27,7 @@ export async function waitForHandover(client: bp.Client, conversation: HitlConve
   for (let attempt = 0; !current.tags.handedOverAt; attempt++) {
     if (Date.now() > deadline)
       throw new Error(`conversation ${conversation.id} is not handed over to the bot yet (startHitl still running)`)
-    await sleep(pollDelay(attempt))
+    await lookAgainLater(attempt)
     current = await look(client, conversation.id)
   }
   return current
@@ -49,8 +45,8 @@ export async function waitForPluginLink(
   deadline: number
 ): Promise<HitlConversation> {
   let current = { ...conversation, tags: observedTags(conversation) }
-  for (let attempt = 0; linkWorthWaitingFor(current.tags) && Date.now() + pollDelay(attempt) < deadline; attempt++) {
-    await sleep(pollDelay(attempt))
+  for (let attempt = 0; linkWorthWaitingFor(current.tags) && Date.now() + pauseBefore(attempt) < deadline; attempt++) {
+    await lookAgainLater(attempt)
     const seen = await look(client, conversation.id).catch(() => undefined)
     if (seen) current = seen
   }

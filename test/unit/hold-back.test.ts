@@ -9,6 +9,7 @@ import {
   endDueAt,
   EVENT_HOLD_AFTER_RETURN_MS,
   HOLD_AFTER_RETURN_MS,
+  linkWorthWaitingFor,
   observedTags,
   operatorMessageDueAt,
   orderGapMs,
@@ -147,6 +148,16 @@ describe('when the plugin accepts what the integration sends', () => {
     const noDate = observedTags({ tags: { handedOverAt: String(H), 'hitl#upstream': 'conv_up' } })
     expect(noDate.pluginLinkedAt).toBeUndefined()
     expect(callMsOf(noDate)).toBe(BOT_API_CALL_MS + CALL_MARGIN_MS)
+  })
+
+  it('waits for the link only while it can still come and still shorten the hold-back', () => {
+    const H = 100_000
+    expect(linkWorthWaitingFor({}, H)).toBe(false) // not handed over: nothing to time yet
+    expect(linkWorthWaitingFor({ handedOverAt: String(H) }, H + 100)).toBe(true)
+    // Even the slowest plugin links in its 2nd call: past that (and a call of margin), it is not one that links.
+    expect(linkWorthWaitingFor({ handedOverAt: String(H) }, H + 3 * (BOT_API_CALL_MS + CALL_MARGIN_MS))).toBe(false)
+    expect(linkWorthWaitingFor(seenAt(H + 100, H, H + 50), H + 100)).toBe(false) // seen
+    expect(linkWorthWaitingFor({ handedOverAt: String(H), 'hitl#humanAgentId': 'user_op' }, H + 100)).toBe(false)
   })
 
   it('keeps the first measure: later writes move updatedAt, the kept pluginLinkedAt does not', () => {
