@@ -37,6 +37,8 @@ export type StackOptions = {
   botConfig?: Record<string, unknown>
   /** Delay of each Botpress API call the bot makes (SANDBOX_BOT_API_LATENCY_MS); integrations are not delayed. */
   botApiLatencyMs?: number
+  /** The part of that delay spent on the way back, after the API answered (default 0: all before it is reached). */
+  botApiLatencyBackShare?: number
   /** `false`: no bot process; the in-process `runtime.bot` hook plays the bot (the load generator, tests of the integration alone). */
   bot?: false
   /** More `host:port`s the integration may fetch files from (ALLOW_PRIVATE_FETCH_HOSTS), e.g. a test's file server. */
@@ -103,7 +105,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       new URL(botpress.url).host,
       ...(opts.privateFetchHosts ?? []),
     ]
-    const botApiUrl = opts.botApiLatencyMs ? await startLatencyProxy(botpress.url, opts.botApiLatencyMs) : undefined
+    const botApiUrl = opts.botApiLatencyMs
+      ? await startLatencyProxy(botpress.url, opts.botApiLatencyMs, opts.botApiLatencyBackShare)
+      : undefined
     if (botApiUrl) closers.push(() => botApiUrl.close())
 
     // Both start together; allSettled so that one failing never leaves the other running unclosed.

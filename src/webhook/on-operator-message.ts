@@ -8,7 +8,7 @@ import { findHitlConversation } from './find-conversation'
 import { messageDigest } from './message-digest'
 import { relayAttachment, type OutgoingMessage } from './operator-attachment'
 import { logUnreadableShape, UNREADABLE_NOTICE } from './unreadable-message'
-import { DELIVERY_WAIT_MS, waitForHandover, waitForPluginLink } from './wait-for-plugin'
+import { DELIVERY_WAIT_MS, waitForHandover, waitForPluginAgent, waitForPluginLink } from './wait-for-plugin'
 
 /**
  * One delivery makes at most this many files (SalesIQ gives up after 5 s; 2 000 attachments once took 5.9 s):
@@ -101,7 +101,10 @@ export async function onOperatorMessage(
     conversation = { ...conversation, tags }
   }
   const userId = await operatorUserId(props, person)
-  // Held back until the plugin accepts it and knows this operator as the agent (hold-back.ts).
+  // Held back until the plugin accepts it and knows this operator as the agent (hold-back.ts), unless the plugin is
+  // seen to know them before this delivery must answer.
+  if (!opts.catchUp)
+    conversation = await waitForPluginAgent(props.client, conversation, userId, started + DELIVERY_WAIT_MS)
   const now = Date.now()
   const dueAt = operatorMessageDueAt(conversation.tags, userId, now) ?? now
   // Botpress may store a scheduled message only when due, so while anything can still be held back the keys of held

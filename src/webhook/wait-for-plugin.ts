@@ -1,13 +1,13 @@
 import type * as bp from '.botpress'
-import { linkWorthWaitingFor, observedTags } from '../hitl/hold-back'
+import { linkWorthWaitingFor, observedTags, operatorMessageDueAt } from '../hitl/hold-back'
 import type { HitlConversation } from './find-conversation'
 import { lookAgainLater, pauseBefore } from './look-again'
 
 /**
- * SalesIQ allows 5 s per delivery: one waits for the plugin's link only until this long after it arrived (the wait
- * for the hand-over may have used it up), so what is left is enough for the rest of the work.
+ * SalesIQ allows 5 s per delivery: one waits for the plugin (its link, its agent) only until this long after it
+ * arrived (the wait for the hand-over may have used it up), so what is left is enough for the rest of the work.
  */
-export const DELIVERY_WAIT_MS = 2500
+export const DELIVERY_WAIT_MS = 3000
 /** For startHitl's hand-over, at most (it is then only sending the transcript). */
 export const HANDOVER_WAIT_MS = 2500
 
@@ -51,4 +51,26 @@ export async function waitForPluginLink(
     if (seen) current = seen
   }
   return current
+}
+
+/**
+ * An operator's message that the plugin could take for a new agent's (it has not stored this operator from
+ * hitlAssigned yet): the conversation once it has (`hitl#humanAgentId`), when that comes before `deadline` — then
+ * the message is relayed at once instead of being held for the slowest the plugin could take. Never fails.
+ */
+export async function waitForPluginAgent(
+  client: bp.Client,
+  conversation: HitlConversation,
+  operatorUserId: string,
+  deadline: number
+): Promise<HitlConversation> {
+  let current = conversation
+  for (let attempt = 0; ; attempt++) {
+    const now = Date.now()
+    const dueAt = operatorMessageDueAt(current.tags, operatorUserId, now) ?? now
+    if (dueAt <= now || now + pauseBefore(attempt) >= Math.min(deadline, dueAt)) return current
+    await lookAgainLater(attempt)
+    const seen = await look(client, conversation.id).catch(() => undefined)
+    if (seen) current = seen
+  }
 }

@@ -129,17 +129,19 @@ for (const latencyMs of [0, 500]) {
     let timed: Stack // agentAssignedTimeoutSeconds configured
     let faulty: Stack // opening a SalesIQ chat fails once
     let slow: Stack | undefined // 1000 ms per call (Cloud-like worst case), alongside the 500 ms stories
+    let slowBack: Stack | undefined // the same, spent on the way back (the API sees each write a second earlier)
     beforeAll(async () => {
-      ;[one, two, timed, faulty, slow] = await Promise.all([
+      ;[one, two, timed, faulty, slow, slowBack] = await Promise.all([
         manualStack({ botApiLatencyMs: latencyMs }),
         manualStack({ botApiLatencyMs: latencyMs, instances: 2 }),
         manualStack({ botApiLatencyMs: latencyMs, botConfig: { agentAssignedTimeoutSeconds: 3 } }),
         manualStack({ botApiLatencyMs: latencyMs }),
         latencyMs === 500 ? manualStack({ botApiLatencyMs: 1000 }) : undefined,
+        latencyMs === 500 ? manualStack({ botApiLatencyMs: 1000, botApiLatencyBackShare: 1 }) : undefined,
       ])
     }, 60_000)
     afterAll(async () => {
-      await Promise.all([one, two, timed, faulty, slow].map((s) => s?.close()))
+      await Promise.all([one, two, timed, faulty, slow, slowBack].map((s) => s?.close()))
     })
 
     const k = storyKit(() => one, latencyMs)
@@ -447,21 +449,27 @@ for (const latencyMs of [0, 500]) {
       for (const line of transcript.split('\n').filter((l) => l.includes('Earlier agent words')))
         expect(line.startsWith(ADA)).toBe(true)
     })
-    if (latencyMs === 500)
-      it('#13 at 1000 ms per bot→API call: the assignment and an operator’s early reply still reach the visitor', async () => {
-        const ks = storyKit(() => slow!, 1000)
-        const v = await ks.visitor('Slow')
-        await v.say('talk to a human')
-        const chat = await ks.chatOf(v)
-        await ks.accept(chat.id)
-        await ks.reply(chat.id, 'Early words')
-        const m = await ks.seenText(v, 'Early words')
-        expect([m.author, m.authorName]).toEqual(['agent', ADA])
-        await ks.seenText(v, T.onHumanAgentAssignedMessage)
-        expect(await ks.status(v, 'agent')).toMatchObject({ agentName: ADA })
-        await ks.settle()
-        expect(await ks.count(v, T.onHumanAgentAssignedMessage)).toBe(1)
-      })
+    /** The operator accepts the moment the chat appears and answers at once: both reach the visitor, "joined" once. */
+    const earlyOperator = async (stack: () => Stack, name: string) => {
+      const ks = storyKit(stack, 1000)
+      const v = await ks.visitor(name)
+      await v.say('talk to a human')
+      const chat = await ks.chatOf(v)
+      await ks.accept(chat.id)
+      await ks.reply(chat.id, 'Early words')
+      const m = await ks.seenText(v, 'Early words')
+      expect([m.author, m.authorName]).toEqual(['agent', ADA])
+      await ks.seenText(v, T.onHumanAgentAssignedMessage)
+      expect(await ks.status(v, 'agent')).toMatchObject({ agentName: ADA })
+      await ks.settle()
+      expect(await ks.count(v, T.onHumanAgentAssignedMessage)).toBe(1)
+    }
+    if (latencyMs === 500) {
+      it('#13 at 1000 ms per bot→API call: the assignment and an operator’s early reply still reach the visitor', () =>
+        earlyOperator(() => slow!, 'Slow'))
+      it('#13 the same with the 1000 ms spent on the way back: the API sees the plugin’s writes earliest', () =>
+        earlyOperator(() => slowBack!, 'Back'))
+    }
   })
 }
 

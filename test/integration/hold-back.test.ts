@@ -26,11 +26,16 @@ beforeEach(async () => {
 })
 
 const bot = () => stack.botpress.dump().bots[stack.identity.botId]!
-type Seen = { at: number; kind: string; conversationId?: string }
+type Seen = { at: number; kind: string; conversationId?: string; userId?: string }
 function watch() {
   const seen: Seen[] = []
-  const onDue = (e: { event: { type: string; conversationId?: string } }) =>
-    seen.push({ at: Date.now(), kind: e.event.type, conversationId: e.event.conversationId })
+  const onDue = (e: { event: { type: string; conversationId?: string; payload?: { userId?: string } } }) =>
+    seen.push({
+      at: Date.now(),
+      kind: e.event.type,
+      conversationId: e.event.conversationId,
+      userId: e.event.payload?.userId,
+    })
   const onMessage = (e: { message: { conversationId: string; type: string } }) =>
     seen.push({ at: Date.now(), kind: `message:${e.message.type}`, conversationId: e.message.conversationId })
   stack.botpress.events.on('event.due', onDue)
@@ -155,6 +160,32 @@ describe('the hold-back', () => {
       expect(assigned.at - returnedAt).toBeLessThan(2500)
       await new Promise((r) => setTimeout(r, 300))
       expect(w.of(conversationId).filter((s) => s.kind === 'hitlAssigned')).toHaveLength(1)
+    } finally {
+      w.stop()
+    }
+  })
+
+  it("an operator's first reply is relayed once the plugin is seen to know them, not after the slowest it could take", async () => {
+    const w = watch()
+    try {
+      const chat = await startHitl('Agent seen')
+      await new Promise((r) => setTimeout(r, 600)) // a plugin at ~600 ms per call links now
+      await linkAsThePlugin(chat.conversationId)
+      await zoho.accept(chat.chatId, stack.zoho.ids.availableOperatorId)
+      const assigned = await dueOf(w, chat.conversationId, 'hitlAssigned')
+      await zoho.operatorReply(chat.chatId, { text: 'Right here' })
+      await new Promise((r) => setTimeout(r, 500))
+      // What the plugin's hitlAssigned handler writes in its last call: now it knows the agent.
+      await botClient(stack).updateConversation({
+        id: chat.conversationId,
+        tags: { 'hitl#humanAgentId': assigned.userId! },
+      })
+      const taggedAt = Date.now()
+      const reply = await dueOf(w, chat.conversationId, 'message:text')
+      expect(reply.at).toBeGreaterThanOrEqual(taggedAt)
+      expect(reply.at - taggedAt).toBeLessThan(500)
+      // Held for the slowest the plugin could take, it would come 5 measured calls (≥ 5 × 600 ms) after hitlAssigned.
+      expect(reply.at - assigned.at).toBeLessThan(2000)
     } finally {
       w.stop()
     }

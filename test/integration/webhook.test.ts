@@ -1,5 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { DELIVERY_WAIT_MS } from '../../src/webhook/wait-for-plugin'
 import { startStack, type Stack } from '../../sandbox/stack'
 import { ZohoEmulatorClient } from '../../sandbox/zoho/client'
 import { actionOk, botClient, openChat, waitFor } from '../harness/helpers'
@@ -298,7 +299,8 @@ describe('deliveries overall', () => {
   it('are all answered well within 5 s', async () => {
     const answered = (await zoho.deliveries()).filter((d) => d.status !== null)
     expect(answered.length).toBeGreaterThan(10)
-    for (const d of answered) expect(d.durationMs).toBeLessThan(3000)
+    // An early one waits for the plugin 3 s at most (DELIVERY_WAIT_MS): with no bot here, it never links.
+    for (const d of answered) expect(d.durationMs).toBeLessThan(DELIVERY_WAIT_MS + 1000)
   })
 
   it('no secret reaches a log line', () => {
