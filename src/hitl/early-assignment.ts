@@ -10,17 +10,42 @@ import type * as bp from '.botpress'
  */
 const ref = (userId: string) => ({ type: 'user', id: userId, name: 'earlyAssignment' }) as const
 
-/** The delivery waits for the mapping (≤ 1 s, find-conversation.ts) and then the hand-over (≤ 2.5 s, wait-for-plugin.ts). */
+/**
+ * A claim holds while its delivery surely still waits: it waits for the mapping (≤ 1 s, find-conversation.ts), then
+ * for the hand-over (≤ 2.5 s, wait-for-plugin.ts) — so if the chat was mapped well within that first second.
+ */
 const HOLDS_MS = 2000
-/** ...having found the mapping within 1 s of claiming, if it came by then. */
 const MAPPED_WITHIN_MS = 750
 
 export async function claimEarlyAssignment(client: bp.Client, userId: string, chatId: string, operatorId: string) {
   await client.setState({ ...ref(userId), payload: { chatId, operatorId, at: Date.now() }, expiry: 60_000 })
 }
 
-/** Whether a delivery of this assignment is waiting for startHitl's hand-over of a chat mapped at `mappedAt`. */
-export async function earlyAssignmentWaits(
+/** A delivery sent for an assignment this recent may still be on its way: it says so within a few Botpress calls. */
+const IN_FLIGHT_MS = 2000
+/** Pauses before looking again for it: at most 0.3 s on startHitl's return, against seconds of hold-back. */
+const LOOK_AGAIN_AFTER_MS = [25, 50, 100, 125]
+
+/**
+ * Whether a delivery of this assignment is waiting for startHitl's hand-over of a chat mapped at `mappedAt`, so
+ * startHitl leaves the announcement to it. For an assignment made moments ago, whose delivery may be arriving right
+ * now, it looks again for a moment.
+ */
+export async function leftToItsDelivery(
+  client: bp.Client,
+  userId: string,
+  assignment: { chatId: string; operatorId: string; mappedAt: number; assignedAt: number }
+): Promise<boolean> {
+  if (await waits(client, userId, assignment)) return true
+  if (Date.now() - assignment.assignedAt > IN_FLIGHT_MS) return false
+  for (const pause of LOOK_AGAIN_AFTER_MS) {
+    await new Promise((resolve) => setTimeout(resolve, pause))
+    if (await waits(client, userId, assignment)) return true
+  }
+  return false
+}
+
+async function waits(
   client: bp.Client,
   userId: string,
   assignment: { chatId: string; operatorId: string; mappedAt: number }

@@ -13,17 +13,18 @@
  * - an agent message reads the hitl conversation in its 1st call (so its tags: is there an agent already?) and the
  *   session state in its 2nd.
  * And what it writes when: the session is active ≤ 5 calls after startHitl returned and ≤ 2 after it tagged the hitl
- * conversation `hitl#upstream` (in its 1st or 2nd call after the return, by version);
- * after a hitlAssigned it stores the agent (`hitl#humanAgentId`) in its 5th call (the state, the conversation, the
- * session's configuration, the agent user, then the writes side by side).
+ * conversation `hitl#upstream` (in its 1st or 2nd call after the return, by version); after a hitlAssigned it stores
+ * the agent (`hitl#humanAgentId`) in its 5th call (the state, the conversation, the session's configuration, the
+ * agent user, then the writes side by side).
  *
  * L itself is measured per conversation. The plugin's link is the one write the integration can see: the hitl
  * conversation gets `hitl#upstream`, and its `updatedAt` says when (`pluginLinkedAt` keeps it, since later writes
  * move `updatedAt`). At least one whole call of the plugin lies between startHitl's return (`handedOverAt`, a
  * moment before it) and that write, so one call takes at most the gap. Until the link is seen, a call counts as
  * BOT_API_CALL_MS — the slowest the issue covers (Cloud's slow end) — and nothing the plugin might still do is
- * assumed faster. Either way CALL_MARGIN_MS is added per call for processing, clocks and the scheduler. Once the plugin has an agent
- * (`hitl#humanAgentId`) its session is active: nothing is held back for activation.
+ * assumed faster. Either way CALL_MARGIN_MS is added per call for processing, clocks and the scheduler. Once the
+ * plugin has an agent (`hitl#humanAgentId`) its session is active: nothing is held back for activation. The webhook
+ * waits a little for these writes when that shortens the hold-back (webhook/wait-for-plugin.ts).
  *
  * Order matters too: the plugin makes the author of the first agent message "the agent" when no agent is stored yet,
  * so an operator's first message is due only once the plugin has stored that operator from hitlAssigned: written in
@@ -85,8 +86,8 @@ const epoch = (v: string | undefined) => {
 
 /**
  * What the hold-back reads of a conversation: its tags, with `pluginLinkedAt` taken from `updatedAt` the first time
- * the plugin's link is visible (no write of the integration comes between that write and the first look at it that
- * is not also a later one, so `updatedAt` is never earlier than the link: the estimate can only err on the slow side).
+ * the plugin's link is visible. `updatedAt` only moves forward, with every write: once the link is there it is never
+ * earlier than the link, so the measure can only err on the slow side.
  */
 export function observedTags(conversation: { tags: Tags; updatedAt?: string }): Tags {
   const { tags } = conversation

@@ -8,7 +8,7 @@ import { realEmail } from './email'
 import type { SalesIQClient } from '../zoho/salesiq'
 import { MARKER_INTEGRATION, MARKER_USER } from '../webhook/orphan-chat'
 import { assignedAlready } from './assigned-already'
-import { earlyAssignmentWaits } from './early-assignment'
+import { leftToItsDelivery } from './early-assignment'
 import { questionFrom, renderTranscript, sincePreviousSession, type HistoryMessage } from './transcript'
 
 type Props = bp.ActionProps['startHitl']
@@ -81,14 +81,15 @@ export const startHitl = async (props: Props): Promise<{ conversationId: string 
       tags: { handedOverAt: String(taggedAt) },
     }))
     const early = await assignedAlready(props, salesiq, opened.chatId)
-    const waiting =
+    const leftToDelivery =
       early &&
-      (await earlyAssignmentWaits(client, user.id, {
+      (await leftToItsDelivery(client, user.id, {
         chatId: opened.chatId,
         operatorId: early.operator.id,
         mappedAt,
+        assignedAt: early.eventTime,
       }))
-    if (early && !waiting) await announceAssignment(props, conversation, early, Date.now())
+    if (early && !leftToDelivery) await announceAssignment(props, conversation, early, Date.now())
     if (Date.now() - taggedAt > SLOW_READ_BACK_MS)
       ({ conversation } = await client.updateConversation({
         id: conversation.id,

@@ -1,6 +1,7 @@
 import type * as bp from '.botpress'
 import { announceAssignment } from '../hitl/assignment'
 import { claimEarlyAssignment } from '../hitl/early-assignment'
+import { linkWorthWaitingFor } from '../hitl/hold-back'
 import { newOwner, type Delivery } from '../zoho/webhook-payload'
 import { findHitlConversation } from './find-conversation'
 import { DELIVERY_WAIT_MS, waitForHandover, waitForPluginLink } from './wait-for-plugin'
@@ -11,10 +12,11 @@ import { DELIVERY_WAIT_MS, waitForHandover, waitForPluginLink } from './wait-for
  * events that come that early, and the wait it needs is known only once it has linked the conversation (hold-back.ts).
  * - Not mapped: a foreign chat keeps nothing (it must cost nothing). A chat of ours that startHitl is mapping right
  *   now is waited for.
- * - Before the hand-over (`handedOverAt`): startHitl tags it and then reads the chat's operator back from SalesIQ
- *   (assigned-already.ts), so it sees this assignment too; this delivery says it is waiting (early-assignment.ts),
- *   and startHitl leaves the announcement to it. One that gave up on the mapping leaves it to startHitl.
- * - Handed over: it waits (briefly) for the plugin's link, then announces, due when the plugin accepts it.
+ * - Before the plugin's link: startHitl tags the hand-over (`handedOverAt`) and then reads the chat's operator back
+ *   from SalesIQ (assigned-already.ts), so it may see this assignment too; this delivery says it is waiting
+ *   (early-assignment.ts), and startHitl leaves the announcement to it. One that gave up on the mapping, or that
+ *   said so too late, leaves it to startHitl.
+ * - It waits (briefly) for the hand-over and the plugin's link, then announces, due when the plugin accepts it.
  * Both startHitl and a delivery may see the same operator: announced once.
  */
 export async function onAssignment(props: bp.CommonHandlerProps, delivery: Delivery): Promise<string> {
@@ -33,10 +35,10 @@ export async function onAssignment(props: bp.CommonHandlerProps, delivery: Deliv
     claimed = true
   })
   if (!conversation) return 'chat not mapped (not ours, or startHitl reads the assignment back)'
-  if (!conversation.tags.handedOverAt) {
-    if (!claimed && conversation.tags.userId) await claim(conversation.tags.userId)
-    conversation = await waitForHandover(props.client, conversation)
-  }
+  // Not linked by the plugin yet: startHitl may still be about to read the assignment back.
+  const early = !conversation.tags.handedOverAt || linkWorthWaitingFor(conversation.tags)
+  if (early && !claimed && conversation.tags.userId) await claim(conversation.tags.userId)
+  conversation = await waitForHandover(props.client, conversation)
   conversation = await waitForPluginLink(props.client, conversation, started + DELIVERY_WAIT_MS)
   const { outcome } = await announceAssignment(props, conversation, assignment)
   return `assignment: ${outcome}`

@@ -255,19 +255,8 @@ for (const latencyMs of [0, 500]) {
       expect(await k.count(v, T.onHumanAgentAssignedMessage)).toBe(2) // Ada, then Ben: once each
     })
 
-    it('operator answers at once (before the plugin activated the session): assignment and reply both arrive', async () => {
-      const v = await k.visitor('Otto')
-      await v.say('talk to a human')
-      const chat = await k.chatOf(v)
-      await k.accept(chat.id)
-      await k.reply(chat.id, 'Hi, I am Ada')
-      const m = await k.seenText(v, 'Hi, I am Ada')
-      expect([m.author, m.authorName]).toEqual(['agent', ADA])
-      expect(await k.status(v, 'agent')).toMatchObject({ agentName: ADA })
-      await k.settle()
-      expect(await k.count(v, T.onHumanAgentAssignedMessage)).toBe(1)
-      expect(await k.count(v, 'Hi, I am Ada')).toBe(1)
-    })
+    it('operator answers at once (before the plugin activated the session): assignment and reply both arrive', () =>
+      earlyOperator(k, 'Otto', 'Hi, I am Ada'))
 
     it('/END in capitals ends the session: the SalesIQ chat closes, one end notice, back to the bot', async () => {
       const v = await k.visitor('Ed')
@@ -450,25 +439,32 @@ for (const latencyMs of [0, 500]) {
         expect(line.startsWith(ADA)).toBe(true)
     })
     /** The operator accepts the moment the chat appears and answers at once: both reach the visitor, "joined" once. */
-    const earlyOperator = async (stack: () => Stack, name: string) => {
-      const ks = storyKit(stack, 1000)
-      const v = await ks.visitor(name)
+    const earlyOperator = async (kit: ReturnType<typeof storyKit>, name: string, words: string) => {
+      const v = await kit.visitor(name)
       await v.say('talk to a human')
-      const chat = await ks.chatOf(v)
-      await ks.accept(chat.id)
-      await ks.reply(chat.id, 'Early words')
-      const m = await ks.seenText(v, 'Early words')
+      const chat = await kit.chatOf(v)
+      await kit.accept(chat.id)
+      await kit.reply(chat.id, words)
+      const m = await kit.seenText(v, words)
       expect([m.author, m.authorName]).toEqual(['agent', ADA])
-      await ks.seenText(v, T.onHumanAgentAssignedMessage)
-      expect(await ks.status(v, 'agent')).toMatchObject({ agentName: ADA })
-      await ks.settle()
-      expect(await ks.count(v, T.onHumanAgentAssignedMessage)).toBe(1)
+      await kit.seenText(v, T.onHumanAgentAssignedMessage)
+      expect(await kit.status(v, 'agent')).toMatchObject({ agentName: ADA })
+      await kit.settle()
+      expect(await kit.count(v, T.onHumanAgentAssignedMessage)).toBe(1)
     }
     if (latencyMs === 500) {
       it('#13 at 1000 ms per bot→API call: the assignment and an operator’s early reply still reach the visitor', () =>
-        earlyOperator(() => slow!, 'Slow'))
+        earlyOperator(
+          storyKit(() => slow!, 1000),
+          'Slow',
+          'Early words'
+        ))
       it('#13 the same with the 1000 ms spent on the way back: the API sees the plugin’s writes earliest', () =>
-        earlyOperator(() => slowBack!, 'Back'))
+        earlyOperator(
+          storyKit(() => slowBack!, 1000),
+          'Back',
+          'Early words'
+        ))
     }
   })
 }

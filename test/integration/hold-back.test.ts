@@ -66,12 +66,13 @@ describe('the hold-back', () => {
   /** SalesIQ assigns the moment the chat opens; Botpress takes `mappingMs` to store startHitl's mapping. */
   async function assignedWhileMapping(name: string, mappingMs: number) {
     await zoho.setSettings({ autoAssignDelayMs: 0 })
-    stack.botpress.faults.add({
-      path: '/v1/chat/conversations/get-or-create',
-      method: 'POST',
-      latencyMs: mappingMs,
-      count: 1,
-    })
+    if (mappingMs)
+      stack.botpress.faults.add({
+        path: '/v1/chat/conversations/get-or-create',
+        method: 'POST',
+        latencyMs: mappingMs,
+        count: 1,
+      })
     const w = watch()
     try {
       const chat = await startHitl(name)
@@ -85,6 +86,14 @@ describe('the hold-back', () => {
 
   it('an assignment delivered before the chat is mapped waits for the mapping, then is timed by the link', async () => {
     const chat = await assignedWhileMapping('Mapping', 300)
+    expect(chat.assignedAt).toBeGreaterThan(chat.linkedAt)
+    expect(chat.assignedAt - chat.returnedAt).toBeLessThan(2500) // not timed for the slowest plugin (≥ 5 s)
+  })
+
+  it('an assignment whose delivery arrives while startHitl reads it back is left to that delivery', async () => {
+    // SalesIQ assigns at once and its delivery comes 50 ms later: after startHitl's read-back saw the operator.
+    await zoho.addWebhookFault({ action: 'delay', event: 'conversation.attender.updated', delayMs: 50, count: 1 })
+    const chat = await assignedWhileMapping('In flight', 0)
     expect(chat.assignedAt).toBeGreaterThan(chat.linkedAt)
     expect(chat.assignedAt - chat.returnedAt).toBeLessThan(2500) // not timed for the slowest plugin (≥ 5 s)
   })
