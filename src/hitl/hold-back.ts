@@ -20,9 +20,10 @@
  * L itself is measured per conversation. The plugin's link is the one write the integration can see: the hitl
  * conversation gets `hitl#upstream`, and its `updatedAt` says when (`pluginLinkedAt` keeps it, since later writes
  * move `updatedAt`). At least one whole call of the plugin lies between startHitl's return (`handedOverAt`, a
- * moment before it) and that write, so one call takes at most the gap. Until the link is seen, a call counts as
- * BOT_API_CALL_MS — the slowest the issue covers (Cloud's slow end) — and nothing the plugin might still do is
- * assumed faster. Either way CALL_MARGIN_MS is added per call for processing, clocks and the scheduler. Once the
+ * moment before it) and that write, so one call takes at most the gap, and the session is active by twice the gap
+ * after the return (ACTIVE_CALL_PER_LINK_CALL). Until the link is seen, a call counts as BOT_API_CALL_MS — the
+ * slowest the issue covers (Cloud's slow end) — and nothing the plugin might still do is assumed faster. Either way
+ * CALL_MARGIN_MS is added (per call) for processing, clocks and the scheduler. Once the
  * plugin has an agent (`hitl#humanAgentId`) its session is active: nothing is held back for activation. The webhook
  * waits a little for these writes when that shortens the hold-back (webhook/wait-for-plugin.ts).
  *
@@ -45,6 +46,12 @@ export const CALLS_RETURN_TO_ACTIVE = 5
 export const CALLS_RETURN_TO_LINK = 1
 /** Calls of the plugin between tagging the hitl conversation `hitl#upstream` and activation (one or two). */
 export const CALLS_TAG_TO_ACTIVE = 2
+/**
+ * In every version the call that activates is at most this many times the call that links (1st and 2nd; 2nd and
+ * 3rd or 4th): since the k-th call is processed at return + k·L, the session is active by return + 2·(link − return),
+ * whatever L is — a bound on the time itself, tighter than the link plus two calls of the measured L.
+ */
+export const ACTIVE_CALL_PER_LINK_CALL = 2
 /** The call of the plugin's hitlAssigned / hitlStopped handler that reads the session state. */
 export const EVENT_READS_SESSION_AT_CALL = 1
 /** The call of the plugin's agent-message handler that reads the session state. */
@@ -123,9 +130,11 @@ export function pluginReadyAt(tags: Tags, now = Date.now(), hold: Hold = MESSAGE
   const call = callMsOf(tags)
   const afterReturn = handedOverAt + hold.afterReturn * call
   if (!tags['hitl#upstream']) return afterReturn
-  // The link was written at pluginLinkedAt when that is known, and before now in any case.
-  const linkedAt = Math.min(now, epoch(tags.pluginLinkedAt) ?? now)
-  return Math.min(afterReturn, linkedAt + hold.afterLink * call)
+  const linkedAt = epoch(tags.pluginLinkedAt)
+  if (linkedAt && linkedAt > handedOverAt)
+    return Math.min(afterReturn, handedOverAt + ACTIVE_CALL_PER_LINK_CALL * (linkedAt - handedOverAt) + CALL_MARGIN_MS)
+  // Seen, but not when it was written: before now, and one or two calls before the activation.
+  return Math.min(afterReturn, now + hold.afterLink * call)
 }
 
 /** The same for hitlAssigned / hitlStopped (they read the session one call earlier than a message). */
