@@ -276,6 +276,27 @@ export function figures(r: Results): Figure[] {
         steady
       )
     )
+    const least = (m: Summary | undefined) => (m ? `; accepting once active: ${round(m.p50)} ms` : '')
+    out.push(
+      fig(
+        `${k}HeldBeyondActive`,
+        `hold-back beyond need: hitlAssigned due → the plugin's activation of the session (${at}, p50${least(later?.heldBeyondActive)})`,
+        eager.heldBeyondActive.p50,
+        'ms',
+        undefined,
+        '—'
+      )
+    )
+    out.push(
+      fig(
+        `${k}HeldBeyondAgent`,
+        `hold-back beyond need: first reply due → the plugin storing its author as the agent (${at}, p50${least(later?.heldBeyondAgent)})`,
+        eager.heldBeyondAgent.p50,
+        'ms',
+        undefined,
+        '—'
+      )
+    )
   }
   if (r.coldStart) {
     const c = r.coldStart

@@ -7,6 +7,14 @@ import { summarize, type Summary } from '../load/stats'
 
 type MessageEvent = EmulatorEventMap['message.created'][0]
 
+/**
+ * `heldBeyondActive`: hitlAssigned due (for the bot) → the plugin's activation of the session (its state write seen by
+ * the API), i.e. how much longer than needed the integration held the assignment back (negative: it was due before,
+ * and the plugin read the session a moment later); `heldBeyondAgent`: the first reply created in the hitl conversation
+ * → the plugin's write of that agent (`hitl#humanAgentId`), the same for the first reply.
+ */
+type Activation = { joined: Summary; firstReply: Summary; heldBeyondActive: Summary; heldBeyondAgent: Summary }
+
 export type WholePathResult = {
   /** Delay of each Botpress API call the bot makes (SANDBOX_BOT_API_LATENCY_MS). */
   botApiLatencyMs: number
@@ -17,8 +25,8 @@ export type WholePathResult = {
    * visitor's conversation.
    */
   activation: {
-    eager: { joined: Summary; firstReply: Summary }
-    later?: { joined: Summary; firstReply: Summary }
+    eager: Activation
+    later?: Activation
   }
   /** Steady state, one message at a time: visitor API → SalesIQ chat, operator reply → the visitor's conversation. */
   visitor: Summary
@@ -101,6 +109,42 @@ export async function wholePathPhase(opts: {
   stack.botpress.events.on('message.created', onMessage)
   stack.zoho.events.on('conversation', onChange)
 
+  // When, in epoch ms, things became due for the bot on each hitl conversation (Botpress emulator events).
+  const dueAt = new Map<string, number>()
+  const onDue = ({ event }: EmulatorEventMap['event.due'][0]) => {
+    if (event.type === 'zoho-salesiq-hitl:hitlAssigned' || event.type === 'hitlAssigned')
+      if (event.conversationId && !dueAt.has(`assigned:${event.conversationId}`))
+        dueAt.set(`assigned:${event.conversationId}`, Date.now())
+  }
+  const onHitlMessage = ({ conversation, message }: MessageEvent) => {
+    if (conversation.integration === 'zoho-salesiq-hitl' && message.direction === 'incoming')
+      if (!dueAt.has(`reply:${conversation.id}`)) dueAt.set(`reply:${conversation.id}`, Date.now())
+  }
+  stack.botpress.events.on('event.due', onDue)
+  stack.botpress.events.on('message.created', onHitlMessage)
+  /** How much longer than the plugin needed the assignment and the first reply were held (see Activation). */
+  const heldBeyond = (chatId: string) => {
+    const bot = stack.botpress.dump().bots[stack.identity.botId]!
+    const conversationId = bot.conversations.find((c) => c.tags.chatId === chatId)!.id
+    const byBot = stack.botpress.requests().filter((r) => !r.headers['x-integration-id'])
+    const at = (test: (r: (typeof byBot)[0]) => boolean) => Date.parse(byBot.find(test)?.time ?? '')
+    const body = (r: (typeof byBot)[0]) => (r.body ?? {}) as { payload?: { hitlActive?: boolean }; tags?: object }
+    const activeAt = at(
+      (r) =>
+        r.path.startsWith(`/v1/chat/states/conversation/${conversationId}/`) && body(r).payload?.hitlActive === true
+    )
+    const agentAt = at(
+      (r) =>
+        r.method === 'PUT' &&
+        r.path === `/v1/chat/conversations/${conversationId}` &&
+        'hitl#humanAgentId' in (body(r).tags ?? {})
+    )
+    return {
+      heldBeyondActive: dueAt.get(`assigned:${conversationId}`)! - activeAt,
+      heldBeyondAgent: dueAt.get(`reply:${conversationId}`)! - agentAt,
+    }
+  }
+
   const visitorApi = <T = unknown>(method: string, path: string, body?: unknown) =>
     call<T>(`${stack.url}/api/visitors${path}`, method, body)
   const seenByVisitor = (conversationId: string, after: number, match: (text: string) => boolean) =>
@@ -133,7 +177,7 @@ export async function wholePathPhase(opts: {
       await zoho('POST', `/conversations/${chatId}/reply`, { text: reply, operatorId: availableOperatorId })
       const joinedAt = await seenByVisitor(v.conversationId, acceptAt, (t) => t !== reply)
       const repliedAt = await seenByVisitor(v.conversationId, replyAt, (t) => t === reply)
-      return { ...v, chatId, joined: joinedAt - acceptAt, firstReply: repliedAt - replyAt }
+      return { ...v, chatId, joined: joinedAt - acceptAt, firstReply: repliedAt - replyAt, ...heldBeyond(chatId) }
     }
     const eager: Array<Awaited<ReturnType<typeof escalate>>> = []
     const later: typeof eager = []
@@ -182,9 +226,11 @@ export async function wholePathPhase(opts: {
       for (const m of list) counts.set(m.text, (counts.get(m.text) ?? 0) + 1)
       return n + extra(counts)
     }, 0)
-    const stats = (list: typeof eager) => ({
+    const stats = (list: typeof eager): Activation => ({
       joined: summarize(list.map((e) => e.joined)),
       firstReply: summarize(list.map((e) => e.firstReply)),
+      heldBeyondActive: summarize(list.map((e) => e.heldBeyondActive)),
+      heldBeyondAgent: summarize(list.map((e) => e.heldBeyondAgent)),
     })
     return {
       botApiLatencyMs: opts.botApiLatencyMs,
@@ -199,6 +245,8 @@ export async function wholePathPhase(opts: {
     }
   } finally {
     stack.botpress.events.off('message.created', onMessage)
+    stack.botpress.events.off('message.created', onHitlMessage)
+    stack.botpress.events.off('event.due', onDue)
     stack.zoho.events.off('conversation', onChange)
     await stack.close()
   }
