@@ -280,7 +280,7 @@ export function figures(r: Results): Figure[] {
     out.push(
       fig(
         `${k}HeldBeyondActive`,
-        `hold-back beyond need: hitlAssigned due → the plugin's activation of the session (${at}, p50${least(later?.heldBeyondActive)})`,
+        `hitlAssigned due after it could be (the accept, or the plugin's activation if later) (${at}, p50${least(later?.heldBeyondActive)})`,
         eager.heldBeyondActive.p50,
         'ms',
         undefined,
@@ -290,7 +290,7 @@ export function figures(r: Results): Figure[] {
     out.push(
       fig(
         `${k}HeldBeyondAgent`,
-        `hold-back beyond need: first reply due → the plugin storing its author as the agent (${at}, p50${least(later?.heldBeyondAgent)})`,
+        `first reply due after it could be (sent, or the plugin storing its author as the agent if later) (${at}, p50${least(later?.heldBeyondAgent)})`,
         eager.heldBeyondAgent.p50,
         'ms',
         undefined,

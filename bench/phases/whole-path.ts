@@ -8,10 +8,11 @@ import { summarize, type Summary } from '../load/stats'
 type MessageEvent = EmulatorEventMap['message.created'][0]
 
 /**
- * `heldBeyondActive`: hitlAssigned due (for the bot) → the plugin's activation of the session (its state write seen by
- * the API), i.e. how much longer than needed the integration held the assignment back (negative: it was due before,
- * and the plugin read the session a moment later); `heldBeyondAgent`: the first reply created in the hitl conversation
- * → the plugin's write of that agent (`hitl#humanAgentId`), the same for the first reply.
+ * `heldBeyondActive`: from when hitlAssigned could have been due at the earliest — the accept, or the plugin's
+ * activation of the session (its state write, seen by the API) if later — to when it was due for the bot: how much
+ * longer than needed the integration took (its own work included); `heldBeyondAgent`: the same for the first reply,
+ * from the reply, or the plugin's write of that agent (`hitl#humanAgentId`) if later, to its message in the hitl
+ * conversation.
  */
 type Activation = { joined: Summary; firstReply: Summary; heldBeyondActive: Summary; heldBeyondAgent: Summary }
 
@@ -123,7 +124,7 @@ export async function wholePathPhase(opts: {
   stack.botpress.events.on('event.due', onDue)
   stack.botpress.events.on('message.created', onHitlMessage)
   /** How much longer than the plugin needed the assignment and the first reply were held (see Activation). */
-  const heldBeyond = (chatId: string) => {
+  const heldBeyond = (chatId: string, acceptedAt: number, repliedAt: number) => {
     const bot = stack.botpress.dump().bots[stack.identity.botId]!
     const conversationId = bot.conversations.find((c) => c.tags.chatId === chatId)!.id
     const byBot = stack.botpress.requests().filter((r) => !r.headers['x-integration-id'])
@@ -140,8 +141,8 @@ export async function wholePathPhase(opts: {
         'hitl#humanAgentId' in (body(r).tags ?? {})
     )
     return {
-      heldBeyondActive: dueAt.get(`assigned:${conversationId}`)! - activeAt,
-      heldBeyondAgent: dueAt.get(`reply:${conversationId}`)! - agentAt,
+      heldBeyondActive: dueAt.get(`assigned:${conversationId}`)! - Math.max(activeAt, acceptedAt),
+      heldBeyondAgent: dueAt.get(`reply:${conversationId}`)! - Math.max(agentAt, repliedAt),
     }
   }
 
@@ -171,13 +172,21 @@ export async function wholePathPhase(opts: {
           wait
         )
       const acceptAt = performance.now()
+      const acceptedAt = Date.now() // epoch ms, as the Botpress emulator's log
       await zoho('POST', `/conversations/${chatId}/accept`, { operatorId: availableOperatorId })
       const reply = `first reply to ${name}`
       const replyAt = performance.now()
+      const repliedAt = Date.now()
       await zoho('POST', `/conversations/${chatId}/reply`, { text: reply, operatorId: availableOperatorId })
       const joinedAt = await seenByVisitor(v.conversationId, acceptAt, (t) => t !== reply)
-      const repliedAt = await seenByVisitor(v.conversationId, replyAt, (t) => t === reply)
-      return { ...v, chatId, joined: joinedAt - acceptAt, firstReply: repliedAt - replyAt, ...heldBeyond(chatId) }
+      const replySeenAt = await seenByVisitor(v.conversationId, replyAt, (t) => t === reply)
+      return {
+        ...v,
+        chatId,
+        joined: joinedAt - acceptAt,
+        firstReply: replySeenAt - replyAt,
+        ...heldBeyond(chatId, acceptedAt, repliedAt),
+      }
     }
     const eager: Array<Awaited<ReturnType<typeof escalate>>> = []
     const later: typeof eager = []
