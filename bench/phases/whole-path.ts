@@ -91,7 +91,11 @@ export async function wholePathPhase(opts: {
   const toVisitor = new Map<string, Array<{ text: string; at: number }>>()
   const inChat = new Map<string, number[]>()
   const chatOfVisitor = new Map<string, string>()
+  // When, in epoch ms, things became due for the bot on each hitl conversation (Botpress emulator events).
+  const dueAt = new Map<string, number>()
   const onMessage = ({ conversation, message }: MessageEvent) => {
+    if (conversation.integration === 'zoho-salesiq-hitl' && message.direction === 'incoming')
+      if (!dueAt.has(`reply:${conversation.id}`)) dueAt.set(`reply:${conversation.id}`, Date.now())
     if (conversation.integration !== 'webchat' || message.direction !== 'outgoing') return
     const list = toVisitor.get(conversation.id) ?? []
     list.push({ text: String(message.payload.text ?? ''), at: performance.now() })
@@ -110,19 +114,12 @@ export async function wholePathPhase(opts: {
   stack.botpress.events.on('message.created', onMessage)
   stack.zoho.events.on('conversation', onChange)
 
-  // When, in epoch ms, things became due for the bot on each hitl conversation (Botpress emulator events).
-  const dueAt = new Map<string, number>()
   const onDue = ({ event }: EmulatorEventMap['event.due'][0]) => {
     if (event.type === 'zoho-salesiq-hitl:hitlAssigned' || event.type === 'hitlAssigned')
       if (event.conversationId && !dueAt.has(`assigned:${event.conversationId}`))
         dueAt.set(`assigned:${event.conversationId}`, Date.now())
   }
-  const onHitlMessage = ({ conversation, message }: MessageEvent) => {
-    if (conversation.integration === 'zoho-salesiq-hitl' && message.direction === 'incoming')
-      if (!dueAt.has(`reply:${conversation.id}`)) dueAt.set(`reply:${conversation.id}`, Date.now())
-  }
   stack.botpress.events.on('event.due', onDue)
-  stack.botpress.events.on('message.created', onHitlMessage)
   /** How much longer than the plugin needed the assignment and the first reply were held (see Activation). */
   const heldBeyond = (chatId: string, acceptedAt: number, repliedAt: number) => {
     const bot = stack.botpress.dump().bots[stack.identity.botId]!
@@ -254,7 +251,6 @@ export async function wholePathPhase(opts: {
     }
   } finally {
     stack.botpress.events.off('message.created', onMessage)
-    stack.botpress.events.off('message.created', onHitlMessage)
     stack.botpress.events.off('event.due', onDue)
     stack.zoho.events.off('conversation', onChange)
     await stack.close()

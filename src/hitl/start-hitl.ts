@@ -70,9 +70,9 @@ export const startHitl = async (props: Props): Promise<{ conversationId: string 
   const mappedAt = Date.now()
   await sendTranscript(props, salesiq, opened.chatId, input.messageHistory as HistoryMessage[], name)
   // The hand-over is tagged first and the chat's operator is read back from SalesIQ after: an assignment webhook
-  // that looked before the tag (and kept nothing, see on-assignment) reports an assignment made before this read, so
-  // the read sees it; one that looks after the tag, or that waits for it (early-assignment.ts), announces it itself
-  // (announced once either way). The hold-back counts from this tag (hold-back.ts); a slow read-back moves the tag
+  // that gave up before the chat was mapped (and kept nothing, see on-assignment) reports an assignment made before
+  // this read, so the read sees it; one that looks after the tag, or that waits for it (early-assignment.ts),
+  // announces it itself (announced once either way). The hold-back counts from this tag (hold-back.ts); a slow read-back moves the tag
   // to the real return.
   try {
     const taggedAt = Date.now()
